@@ -1,0 +1,88 @@
+"""All the checks, in one pass over every notice.
+
+``gongkai check`` and the Pelican build both call :func:`check_all`, so they
+report the same problems with the same messages. Per-file checks live with
+what they check (:mod:`.notices`); the rules that span files or need the
+calendar are here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from .config import Config
+from .notices import Notice, Source, validate
+from .problems import Problem, error, warning
+from .workdays import unofficial_years, workdays_between
+
+
+def check_all(sources: Iterable[Source], config: Config) -> tuple[list[Notice], list[Problem]]:
+    """Validate every source and the rules that span files; all problems, sorted.
+
+    The notices returned are the valid ones: a notice with an error is never
+    published.
+    """
+    notices: list[Notice] = []
+    problems: list[Problem] = []
+    for source in sources:
+        notice, found = validate(source, config)
+        problems.extend(found)
+        if notice is not None:
+            notices.append(notice)
+    rejected = set()
+    for problem in duplicates(notices):
+        problems.append(problem)
+        rejected.add(problem.file)
+    notices = [n for n in notices if n.path not in rejected]
+    problems.extend(late(notices, config))
+    return notices, sorted(problems)
+
+
+def duplicates(notices: list[Notice]) -> Iterable[Problem]:
+    """Two notices on one URL, or one section and period published twice."""
+    by_url: dict[str, Notice] = {}
+    by_period: dict[tuple[str, str, str], list[Notice]] = {}
+    for notice in sorted(notices, key=lambda n: (n.date, n.path)):
+        first = by_url.setdefault(notice.url, notice)
+        if first is not notice:
+            yield error(notice.path, 1, "duplicate", f"与 {first.path} 的网址相同（/{notice.url}）。"
+                        "请给其中一个文件改名，或在文件头写 slug: 另一个名字。")
+            continue
+        if notice.period is not None and notice.status == "published":
+            by_period.setdefault((notice.board, notice.category, str(notice.period)), []).append(notice)
+    for group in by_period.values():
+        names = {key: n for n in group for key in (n.path, PurePosixPath(n.path).name, n.slug)}
+        original = group[0]
+        for notice in group[1:]:
+            if notice.corrects in names and names[notice.corrects] is not notice:
+                continue
+            yield error(notice.path, notice.line("period"), "duplicate",
+                        f"{notice.period.label}已在 {original.path} 公开过，同一栏目同一期只能公开一次。"
+                        f"如果这是更正，请在文件头写 corrects: {PurePosixPath(original.path).name}；"
+                        "如果旧公告作废，请把旧公告改为 status: withdrawn。")
+
+
+def late(notices: list[Notice], config: Config) -> Iterable[Problem]:
+    """The 20-working-day rule: publication after ``formed`` (条例 Art. 26)."""
+    entered = config.holidays | config.workdays
+    warned: set[int] = set()
+    limit = config.late_workdays
+    for notice in notices:
+        if notice.formed is None or notice.status == "draft":
+            continue
+        # Working days never outnumber calendar days: skip the count when it cannot be late.
+        if (notice.date - notice.formed).days <= limit:
+            continue
+        for year in unofficial_years(notice.formed, notice.date, entered):
+            if year not in warned:
+                warned.add(year)
+                yield warning(notice.path, notice.line("formed"), "calendar",
+                              f"没有 {year} 年国务院公布的节假日安排，{year} 年的工作日暂按周一至周五计算。"
+                              f"安排公布后，请在 pelicanconf.py 的 GONGKAI_HOLIDAYS（放假日）和 "
+                              f"GONGKAI_WORKDAYS（调休上班日）中录入，或升级 chinesecalendar。")
+        days = workdays_between(notice.formed, notice.date, config.holidays, config.workdays)
+        if days > limit:
+            yield warning(notice.path, notice.line("date"), "late",
+                          f"信息形成于 {notice.formed}，{notice.date} 才公开，相隔 {days} 个工作日，"
+                          f"超过了 {limit} 个工作日的公开时限。请尽快公开，并在正文说明延迟原因。")

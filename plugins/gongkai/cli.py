@@ -1,0 +1,224 @@
+"""The ``gongkai`` command: the only place that prints or picks exit codes.
+
+Exit codes: 0 nothing wrong; 1 errors in notices (with ``--strict`` also an
+overdue section) or a failed build; 2 a usage or settings error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import Config, SettingsError, load_settings_file
+from .periods import parse_date
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+_ORDER = {"overdue": 0, "due": 1, "current": 2}
+_WORDS = {"overdue": "逾期", "due": "待公开", "current": "按期"}
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out; the message says how to fix it."""
+
+
+def _today(value: str) -> str:
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gongkai", description="村务政务公开栏网站：检查、生成、预览。",
+        epilog="在站点目录（有 pelicanconf.py 的目录）中运行。")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("-s", "--settings", default="pelicanconf.py", help="设置文件（默认 pelicanconf.py）")
+        sub.add_argument("--today", type=_today, help="按这一天计算公开状态，例如 2026-11-22（默认今天）")
+
+    check = commands.add_parser("check", help="检查所有公告并报告各栏目的公开状态",
+                                description="检查所有公告（不生成网站），报告全部问题和各栏目的公开状态。")
+    check.add_argument("path", nargs="?", help="公告所在目录（默认设置中的 PATH，即 content）")
+    common(check)
+    check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    check.add_argument("--strict", action="store_true", help="有逾期栏目时也以 1 退出")
+
+    build = commands.add_parser("build", help="检查并生成网站（到 output/）")
+    common(build)
+    build.add_argument("-o", "--output", help="输出目录（默认设置中的 OUTPUT_PATH，即 output）")
+
+    serve = commands.add_parser("serve", help="生成网站并在本机预览（http://127.0.0.1:8000/）")
+    common(serve)
+    serve.add_argument("-p", "--port", type=int, default=8000, help="端口（默认 8000）")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> tuple[Path, dict, Config]:
+    settings_path = Path(args.settings).resolve()
+    settings = load_settings_file(settings_path)
+    config = Config.from_settings(settings, settings_path.parent, today=args.today)
+    path = getattr(args, "path", None)
+    if path:
+        content = Path(path).resolve()
+        if not content.is_dir():
+            raise UsageError(f"找不到公告目录 {path}。请写公告所在的文件夹，例如 content。")
+        config = dataclasses.replace(config, content_dir=content)
+    elif not config.content_dir.is_dir():
+        raise UsageError(f"找不到公告目录 {config.content_dir}。请检查设置中的 PATH。")
+    return settings_path, settings, config
+
+
+def run_check(config: Config):
+    """Read and check every notice; the same functions the build calls."""
+    from .checks import check_all
+    from .model import build_township, report
+    from .notices import read_sources
+
+    sources = read_sources(config)
+    notices, problems = check_all(sources, config)
+    township = build_township(config, notices)
+    return report(township, problems, len(sources))
+
+
+def format_sections(data: dict, config: Config) -> list[str]:
+    """The update-cycle summary for clerks: overdue first, then due."""
+    names = {b.slug: b.name for b in config.boards}
+    rows = sorted((s for s in data["sections"] if s["status"] != "current"),
+                  key=lambda s: (_ORDER[s["status"]], -s["days_overdue"], s["board"], s["category"]))
+    lines = [f"公开状态（截至 {data['today']}）："]
+    width = max((len(names[s["board"]]) + len(config.categories[s["category"]].name) for s in rows), default=0) + 1
+    for s in rows:
+        where = f"{names[s['board']]}·{config.categories[s['category']].name}"
+        where += "　" * max(0, width - len(where))
+        if s["status"] == "overdue":
+            what = f"逾期 {s['days_overdue']} 天（截止 {s['next_deadline']}）"
+            if s["missing_periods"]:
+                what += "，未公开：" + "、".join(s["missing_periods"])
+            elif s["latest_date"]:
+                what += f"，最近一次公开于 {s['latest_date']}"
+        else:
+            what = f"应于 {s['next_deadline']} 前公开"
+        lines.append(f"  {_WORDS[s['status']]:　<3} {where} {what}")
+    counts = {k: sum(s["status"] == k for s in data["sections"]) for k in _ORDER}
+    lines.append(f"共 {len(data['sections'])} 个栏目：按期 {counts['current']}，待公开 {counts['due']}，"
+                 f"逾期 {counts['overdue']}。")
+    return lines
+
+
+def format_problems(data: dict) -> list[str]:
+    lines = [f"{p['file']}:{p['line']}: {p['severity']} {p['code']}: {p['message']}" for p in data["problems"]]
+    errors = sum(p["severity"] == "error" for p in data["problems"])
+    lines.append(f"检查了 {data['notices']} 个公告文件：{errors} 个错误，{len(data['problems']) - errors} 个警告。")
+    return lines
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _, _, config = _load(args)
+    data = run_check(config)
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(format_problems(data) + format_sections(data, config)))
+    if any(p["severity"] == "error" for p in data["problems"]):
+        return EXIT_PROBLEMS
+    if args.strict and any(s["status"] == "overdue" for s in data["sections"]):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def build_site(settings_path: Path, today: str | None, output: str | None = None) -> Path:
+    """Run Pelican with the plugin, failing on any logged error like ``pelican --fatal errors``."""
+    import logging
+    import os
+
+    from pelican import Pelican
+    from pelican import log as pelican_log
+    from pelican.settings import read_settings
+
+    from .plugin import SettingsExit
+
+    pelican_log.init(level=logging.WARNING, fatal="errors")
+    override = {"OUTPUT_PATH": str(Path(output).resolve())} if output else {}
+    previous = os.environ.get("GONGKAI_TODAY")
+    if today:
+        os.environ["GONGKAI_TODAY"] = today
+    cwd = os.getcwd()
+    os.chdir(settings_path.parent)  # Pelican resolves PATH and THEME from here
+    try:
+        settings = read_settings(str(settings_path), override=override)
+        Pelican(settings).run()
+    except SettingsExit as exc:
+        raise SettingsError(exc.key, exc.message) from None
+    except RuntimeError as exc:  # Pelican's fatal logger: the messages are already printed
+        raise BuildFailed(str(exc)) from None
+    finally:
+        os.chdir(cwd)
+        if today:
+            if previous is None:
+                os.environ.pop("GONGKAI_TODAY", None)
+            else:
+                os.environ["GONGKAI_TODAY"] = previous
+    return Path(settings["OUTPUT_PATH"])
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings_path, _, config = _load(args)
+    try:
+        output = build_site(settings_path, args.today, args.output)
+    except BuildFailed:
+        print("网站没有生成：请先改正上面列出的错误（gongkai check 可再次查看）。", file=sys.stderr)
+        return EXIT_PROBLEMS
+    data = json.loads((output / "status.json").read_text(encoding="utf-8"))
+    print(f"网站已生成到 {output}（{data['notices']} 个公告文件）。")
+    print("\n".join(format_sections(data, config)))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import functools
+    import http.server
+
+    settings_path, _, _ = _load(args)
+    status = cmd_build(args)
+    if status != EXIT_OK:
+        return status
+    output = Path(load_settings_file(settings_path).get("OUTPUT_PATH") or settings_path.parent / "output")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SettingsError as exc:
+        print(f"设置错误 {exc.key}: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,385 @@
+"""The site's settings, read once into one typed, frozen object.
+
+Pelican hands the plugin a plain dict; ``gongkai check`` runs the settings
+file itself. Both go through :meth:`Config.from_settings`, which validates
+every ``GONGKAI_*`` value and raises :class:`SettingsError` naming the key,
+so a mistake in ``pelicanconf.py`` is reported once, in one way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import runpy
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .periods import CYCLE_KINDS, parse_date
+from .problems import closest
+
+CYCLES = (*CYCLE_KINDS, "event", "review")
+BOARD_KINDS = {"township": "政务公开栏", "village": "村务公开栏"}
+
+
+class SettingsError(Exception):
+    """A settings value that cannot be used; ``key`` names it."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+# Every GONGKAI_* setting with its default and meaning. This table drives
+# validation (unknown keys are reported) and the settings documentation.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("GONGKAI_START", "2024-01-01", "No period that ended before this date is owed."),
+    Setting("GONGKAI_TODAY", None, "Freeze 'today' (a date); None follows the calendar in TIMEZONE. "
+            "The GONGKAI_TODAY environment variable overrides it."),
+    Setting("GONGKAI_CATEGORIES", None, "Categories with their cycle, grace days and basis "
+            "(default: finance, subsidies, low-income-aid, major-matters, service-guides)."),
+    Setting("GONGKAI_BOARDS", (), "The boards: slug, name, kind, categories, per-board cycle overrides."),
+    Setting("GONGKAI_HOLIDAYS", (), "Extra official holidays (dates) for the working-day count."),
+    Setting("GONGKAI_WORKDAYS", (), "Extra official working days (调休 weekends) for the working-day count."),
+    Setting("GONGKAI_LATE_WORKDAYS", 20, "Working days allowed from `formed` to publication."),
+    Setting("GONGKAI_CONTACTS", {}, "Contacts shown on every page and board: {label: text}."),
+    Setting("GONGKAI_LATEST", 5, "How many latest notices a board page shows per section."),
+)
+_SETTING_NAMES = {s.name: s for s in SETTINGS}
+
+DEFAULT_CATEGORIES: dict[str, dict[str, Any]] = {
+    "finance": {"name": "财务公开", "cycle": "monthly", "grace_days": 10},
+    "subsidies": {"name": "惠农补贴", "cycle": "quarterly", "grace_days": 15, "privacy": True},
+    "low-income-aid": {"name": "低保救助", "cycle": "quarterly", "grace_days": 15,
+                       "privacy": True, "window_days": 7},
+    "major-matters": {"name": "重大事项", "cycle": "event", "max_interval_days": 92},
+    "service-guides": {"name": "办事指南", "cycle": "review", "review_days": 365},
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    cycle: str
+    grace_days: int = 0
+    max_interval_days: int | None = None
+    review_days: int | None = None
+    window_days: int | None = None
+    privacy: bool = False
+    basis: str = ""
+    required: bool = True
+    require: tuple[str, ...] = ()
+    content: str = ""
+    responsible: str = ""
+    audience: str = "社会公众"
+    channel: str = "公开栏、公开网站"
+
+    @property
+    def is_periodic(self) -> bool:
+        return self.cycle in CYCLE_KINDS
+
+    @property
+    def period_kind(self) -> str | None:
+        return CYCLE_KINDS.get(self.cycle)
+
+    @property
+    def cycle_label(self) -> str:
+        return {
+            "monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年",
+            "yearly": "每年", "event": "随时（事项发生时）", "review": "长期公开、定期复核",
+        }[self.cycle]
+
+
+_CATEGORY_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "cycle": (str,), "grace_days": (int,), "max_interval_days": (int, type(None)),
+    "review_days": (int, type(None)), "window_days": (int, type(None)), "privacy": (bool,),
+    "basis": (str,), "required": (bool,), "require": (list, tuple), "content": (str,),
+    "responsible": (str,), "audience": (str,), "channel": (str,),
+}
+
+
+@dataclass(frozen=True)
+class Board:
+    slug: str
+    name: str
+    kind: str
+    categories: tuple[str, ...]
+    sections: Mapping[str, Category] = field(default_factory=dict)
+    contacts: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def kind_label(self) -> str:
+        return BOARD_KINDS[self.kind]
+
+
+@dataclass(frozen=True)
+class Config:
+    base_dir: Path
+    content_dir: Path
+    sitename: str
+    siteurl: str
+    timezone: str
+    start: dt.date
+    today: dt.date
+    categories: Mapping[str, Category]
+    boards: tuple[Board, ...]
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+    late_workdays: int = 20
+    contacts: Mapping[str, str] = field(default_factory=dict)
+    latest: int = 5
+    excluded_dirs: tuple[str, ...] = ("pages",)
+
+    # -- lookups -------------------------------------------------------
+    def board(self, slug: str) -> Board:
+        return next(b for b in self.boards if b.slug == slug)
+
+    def section(self, board: str, category: str) -> Category:
+        """The category as it applies on one board (per-board overrides)."""
+        return self.board(board).sections[category]
+
+    def board_spellings(self) -> dict[str, str]:
+        return {s: b.slug for b in self.boards for s in (b.slug, b.name)}
+
+    def category_spellings(self) -> dict[str, str]:
+        return {s: c.slug for c in self.categories.values() for s in (c.slug, c.name)}
+
+    def relpath(self, path: Path) -> str:
+        """A path as problems name it: relative to the settings' directory, with /."""
+        try:
+            return Path(os.path.relpath(path, self.base_dir)).as_posix()
+        except ValueError:  # another drive on Windows
+            return Path(path).as_posix()
+
+    # -- construction --------------------------------------------------
+    @classmethod
+    def from_settings(
+        cls, settings: Mapping[str, Any], base_dir: Path | str, today: dt.date | str | None = None
+    ) -> Config:
+        for key in settings:
+            if key.startswith("GONGKAI_") and key not in _SETTING_NAMES:
+                hint = closest(key, {n: n for n in _SETTING_NAMES})
+                raise SettingsError(key, "不认识的设置名" + (f"，是否想写 {hint}？" if hint else "。"))
+
+        def get(name: str) -> Any:
+            value = settings.get(name)
+            return _SETTING_NAMES[name].default if value is None else value
+
+        base = Path(base_dir).resolve()
+        tz = str(settings.get("TIMEZONE") or "Asia/Shanghai")
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError("TIMEZONE", f"时区“{tz}”不存在，请写 Asia/Shanghai。") from None
+        categories = _read_categories(settings.get("GONGKAI_CATEGORIES") or DEFAULT_CATEGORIES)
+        late = get("GONGKAI_LATE_WORKDAYS")
+        latest = get("GONGKAI_LATEST")
+        for name, value in (("GONGKAI_LATE_WORKDAYS", late), ("GONGKAI_LATEST", latest)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingsError(name, f"应为正整数，现在是 {value!r}。")
+        contacts = get("GONGKAI_CONTACTS")
+        _check_str_mapping("GONGKAI_CONTACTS", contacts)
+        page_dirs = tuple(settings.get("PAGE_PATHS") or ("pages",))
+        static_dirs = tuple(settings.get("STATIC_PATHS") or ("images",))
+        return cls(
+            base_dir=base,
+            content_dir=(base / str(settings.get("PATH") or "content")).resolve(),
+            sitename=str(settings.get("SITENAME") or "村务政务公开"),
+            siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
+            timezone=tz,
+            start=_date_setting("GONGKAI_START", get("GONGKAI_START")),
+            today=resolve_today(today, settings.get("GONGKAI_TODAY"), tz),
+            categories=MappingProxyType(categories),
+            boards=_read_boards(get("GONGKAI_BOARDS"), categories),
+            holidays=_date_set("GONGKAI_HOLIDAYS", get("GONGKAI_HOLIDAYS")),
+            workdays=_date_set("GONGKAI_WORKDAYS", get("GONGKAI_WORKDAYS")),
+            late_workdays=late,
+            contacts=MappingProxyType(dict(contacts)),
+            latest=latest,
+            excluded_dirs=tuple(d.strip("/") for d in (*page_dirs, *static_dirs) if d),
+        )
+
+
+def resolve_today(override: dt.date | str | None, setting: Any, tz: str) -> dt.date:
+    """The one place that decides what "today" is.
+
+    Precedence: an explicit override (``--today``), then the environment
+    variable ``GONGKAI_TODAY``, then the setting, then the calendar in ``tz``.
+    """
+    for key, value in (("--today", override), ("GONGKAI_TODAY", os.environ.get("GONGKAI_TODAY")),
+                       ("GONGKAI_TODAY", setting)):
+        if value not in (None, ""):
+            return _date_setting(key, value)
+    return dt.datetime.now(ZoneInfo(tz)).date()
+
+
+def load_settings_file(path: Path | str) -> dict[str, Any]:
+    """Run a Pelican settings file and return its upper-case names.
+
+    Used by the command line, which must not wait for Pelican to import.
+    """
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise SettingsError(str(path), "找不到设置文件，请在站点目录（有 pelicanconf.py 的目录）运行，或用 -s 指定。")
+    folder = str(path.parent)
+    sys.path.insert(0, folder)
+    try:
+        values = runpy.run_path(str(path))
+    except SyntaxError as exc:
+        raise SettingsError(f"{path.name}:{exc.lineno}", f"设置文件有语法错误：{exc.msg}") from None
+    except Exception as exc:  # the settings file is user code
+        raise SettingsError(path.name, f"设置文件运行出错：{type(exc).__name__}: {exc}") from None
+    finally:
+        sys.path.remove(folder)
+    return {k: v for k, v in values.items() if k.isupper()}
+
+
+# -- validation helpers --------------------------------------------------
+
+def _date_setting(key: str, value: Any) -> dt.date:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise SettingsError(key, str(exc)) from None
+
+
+def _date_set(key: str, values: Any) -> frozenset[dt.date]:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise SettingsError(key, "应为日期列表，例如 [\"2027-01-01\", \"2027-02-10\"]。")
+    return frozenset(_date_setting(key, v) for v in values)
+
+
+def _check_str_mapping(key: str, value: Any) -> None:
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise SettingsError(key, "应为 {名称: 文字} 的字典，例如 {\"监督电话\": \"0371-63851234\"}。")
+
+
+def _positive(key: str, value: Any, allow_zero: bool = True) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or allow_zero and value == 0):
+        return
+    raise SettingsError(key, f"应为{'非负' if allow_zero else '正'}整数（天数），现在是 {value!r}。")
+
+
+def _read_category(slug: str, raw: Any, key: str) -> Category:
+    if not isinstance(raw, Mapping):
+        raise SettingsError(key, "每个类别应为字典，例如 {\"name\": \"财务公开\", \"cycle\": \"monthly\"}。")
+    values = dict(raw)
+    for name, value in values.items():
+        if name not in _CATEGORY_TYPES:
+            hint = closest(str(name), {n: n for n in _CATEGORY_TYPES})
+            raise SettingsError(f"{key}[{name!r}]", "不认识的类别设置" + (f"，是否想写 {hint}？" if hint else "。"))
+        if not isinstance(value, _CATEGORY_TYPES[name]) or (
+            isinstance(value, bool) and bool not in _CATEGORY_TYPES[name]
+        ):
+            raise SettingsError(f"{key}[{name!r}]", f"值 {value!r} 的类型不对。")
+    if "name" not in values or not values["name"].strip():
+        raise SettingsError(f"{key}['name']", "每个类别都要有中文名称。")
+    cycle = values.get("cycle")
+    if cycle not in CYCLES:
+        hint = closest(str(cycle), {c: c for c in CYCLES})
+        raise SettingsError(
+            f"{key}['cycle']",
+            f"更新周期 {cycle!r} 无效，应为 {' | '.join(CYCLES)} 之一" + (f"（是否想写 {hint}？）" if hint else "。"),
+        )
+    for name in ("grace_days", "window_days"):
+        if values.get(name) is not None:
+            _positive(f"{key}[{name!r}]", values[name])
+    for name in ("max_interval_days", "review_days"):
+        if values.get(name) is not None:
+            _positive(f"{key}[{name!r}]", values[name], allow_zero=False)
+    if cycle == "review" and values.get("review_days") is None:
+        raise SettingsError(f"{key}['review_days']", "复核类（review）类别必须设置 review_days（多少天复核一次）。")
+    values["require"] = tuple(str(f) for f in values.get("require", ()))
+    return Category(slug=slug, **values)
+
+
+def _read_categories(raw: Any) -> dict[str, Category]:
+    key = "GONGKAI_CATEGORIES"
+    if not isinstance(raw, Mapping) or not raw:
+        raise SettingsError(key, "应为非空字典：{类别代码: {name, cycle, …}}。")
+    categories = {}
+    for slug, value in raw.items():
+        if not isinstance(slug, str) or not slug or slug != slug.strip() or "/" in slug:
+            raise SettingsError(f"{key}[{slug!r}]", "类别代码应为不含空格和斜杠的英文，例如 finance。")
+        categories[slug] = _read_category(slug, value, f"{key}[{slug!r}]")
+    return categories
+
+
+_BOARD_KEYS = {"slug", "name", "kind", "categories", "cycles", "contacts"}
+
+
+def _read_boards(raw: Any, categories: Mapping[str, Category]) -> tuple[Board, ...]:
+    key = "GONGKAI_BOARDS"
+    if isinstance(raw, (str, bytes, Mapping)) or not hasattr(raw, "__iter__"):
+        raise SettingsError(key, "应为列表：[{\"slug\": \"nanwan\", \"name\": \"南湾村\", …}, …]。")
+    boards: list[Board] = []
+    seen: dict[str, str] = {}
+    for i, item in enumerate(raw):
+        where = f"{key}[{i}]"
+        if not isinstance(item, Mapping):
+            raise SettingsError(where, "每个公开栏应为字典。")
+        for name in item:
+            if name not in _BOARD_KEYS:
+                hint = closest(str(name), {n: n for n in _BOARD_KEYS})
+                raise SettingsError(f"{where}[{name!r}]", "不认识的公开栏设置" + (f"，是否想写 {hint}？" if hint else "。"))
+        slug, name = item.get("slug"), item.get("name")
+        if not isinstance(slug, str) or not slug.strip() or "/" in slug or slug != slug.strip():
+            raise SettingsError(f"{where}['slug']", "公开栏代码（slug）应为不含空格和斜杠的英文，例如 nanwan。")
+        if not isinstance(name, str) or not name.strip():
+            raise SettingsError(f"{where}['name']", "公开栏要有中文名称，例如 南湾村。")
+        for spelling in (slug, name):
+            if spelling in seen:
+                raise SettingsError(f"{where}", f"“{spelling}”与另一个公开栏重复。")
+            seen[spelling] = slug
+        kind = item.get("kind", "village")
+        if kind not in BOARD_KINDS:
+            raise SettingsError(f"{where}['kind']", f"应为 township（乡镇）或 village（村），现在是 {kind!r}。")
+        cats = item.get("categories", list(categories))
+        if isinstance(cats, str) or not hasattr(cats, "__iter__"):
+            raise SettingsError(f"{where}['categories']", "应为类别代码的列表。")
+        for cat in cats:
+            if cat not in categories:
+                hint = closest(str(cat), {c: c for c in categories})
+                raise SettingsError(f"{where}['categories']", f"类别 {cat!r} 没有在 GONGKAI_CATEGORIES 中定义"
+                                    + (f"，是否想写 {hint}？" if hint else "。"))
+        overrides = item.get("cycles", {})
+        if not isinstance(overrides, Mapping):
+            raise SettingsError(f"{where}['cycles']", "应为字典，例如 {\"finance\": \"quarterly\"}。")
+        sections = {}
+        for cat in cats:
+            override = overrides.get(cat)
+            base = categories[cat]
+            if override is None:
+                sections[cat] = base
+                continue
+            patch = {"cycle": override} if isinstance(override, str) else override
+            merged = {k: v for k, v in vars(base).items() if k != "slug" and v is not None}
+            if isinstance(patch, Mapping):
+                merged.update(patch)
+            sections[cat] = _read_category(cat, merged if isinstance(patch, Mapping) else patch,
+                                           f"{where}['cycles'][{cat!r}]")
+        for cat in overrides:
+            if cat not in cats:
+                raise SettingsError(f"{where}['cycles'][{cat!r}]", "该公开栏没有这个类别，无法覆盖其周期。")
+        contacts = item.get("contacts", {})
+        _check_str_mapping(f"{where}['contacts']", contacts)
+        boards.append(Board(slug=slug, name=name, kind=kind, categories=tuple(cats),
+                            sections=MappingProxyType(sections), contacts=MappingProxyType(dict(contacts))))
+    return tuple(boards)
+
+
+def with_today(config: Config, today: dt.date) -> Config:
+    return replace(config, today=today)

@@ -1,0 +1,168 @@
+"""The township as the site shows it: boards, sections, notices, statuses.
+
+Pure Python built from the settings and the checked notices, shared by the
+site generator, the status report and ``gongkai check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from .config import Board, Category, Config
+from .cycles import SectionStatus, section_status, worst
+from .cycles import LABELS as STATUS_LABELS
+from .notices import Notice
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The 公示期 of a notice: from its date to ``end``, inclusive."""
+
+    start: dt.date
+    end: dt.date
+    open: bool
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        if self.open:
+            return f"公示中，公示期至 {self.end.year}年{self.end.month}月{self.end.day}日"
+        return "公示期满"
+
+
+def window(notice: Notice, category: Category, today: dt.date) -> Window | None:
+    if notice.window_until is not None:
+        end = notice.window_until
+    else:
+        days = notice.window_days if notice.window_days is not None else category.window_days
+        if not days:
+            return None
+        end = notice.date + (days - 1) * ONE_DAY
+    return Window(notice.date, end, today <= end)
+
+
+@dataclass(eq=False)
+class Section:
+    board: Board
+    category: Category
+    status: SectionStatus
+    notices: list[Notice]  # shown on the site: newest first
+    latest_count: int = 5
+
+    @property
+    def key(self) -> str:
+        return f"{self.board.slug}/{self.category.slug}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.key}/index.html"
+
+    @property
+    def feed_url(self) -> str:
+        return f"feeds/{self.board.slug}/{self.category.slug}.atom.xml"
+
+    @property
+    def latest(self) -> list[Notice]:
+        return self.notices[: self.latest_count]
+
+    def by_year(self) -> list[tuple[int, list[Notice]]]:
+        return [(year, list(items)) for year, items in groupby(self.notices, key=lambda n: n.date.year)]
+
+
+@dataclass(eq=False)
+class BoardView:
+    board: Board
+    sections: list[Section]
+
+    @property
+    def slug(self) -> str:
+        return self.board.slug
+
+    @property
+    def url(self) -> str:
+        return f"{self.board.slug}/index.html"
+
+    @property
+    def feed_url(self) -> str:
+        return f"feeds/{self.board.slug}.atom.xml"
+
+    @property
+    def status(self) -> str:
+        return worst(s.status.status for s in self.sections)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def latest_date(self) -> dt.date | None:
+        return max((s.status.latest_date for s in self.sections if s.status.latest_date), default=None)
+
+
+@dataclass(eq=False)
+class Township:
+    config: Config
+    today: dt.date
+    boards: list[BoardView]
+    notices: list[Notice]  # every visible notice, newest first
+    sections_by_key: dict[str, Section] = field(default_factory=dict)
+
+    @property
+    def sections(self) -> list[Section]:
+        return [s for b in self.boards for s in b.sections]
+
+    @property
+    def status(self) -> str:
+        return worst(b.status for b in self.boards)
+
+    def section_of(self, notice: Notice) -> Section:
+        return self.sections_by_key[f"{notice.board}/{notice.category}"]
+
+    def window(self, notice: Notice) -> Window | None:
+        return window(notice, self.section_of(notice).category, self.today)
+
+    def counts(self) -> dict[str, int]:
+        result = dict.fromkeys(STATUS_LABELS, 0)
+        for section in self.sections:
+            result[section.status.status] += 1
+        return result
+
+
+def build_township(config: Config, notices: Sequence[Notice]) -> Township:
+    """Group checked notices into boards and sections and compute every status."""
+    today = config.today
+    by_section: dict[tuple[str, str], list[Notice]] = {}
+    for notice in notices:
+        by_section.setdefault((notice.board, notice.category), []).append(notice)
+    boards, index = [], {}
+    for board in config.boards:
+        sections = []
+        for slug in board.categories:
+            category = board.sections[slug]
+            mine = by_section.get((board.slug, slug), [])
+            status = section_status(board.slug, category, mine, today, config.start)
+            shown = sorted((n for n in mine if n.is_visible(today)), key=lambda n: (n.date, n.path), reverse=True)
+            section = Section(board, category, status, shown, config.latest)
+            sections.append(section)
+            index[section.key] = section
+        boards.append(BoardView(board, sections))
+    visible = sorted((n for n in notices if n.is_visible(today)), key=lambda n: (n.date, n.path), reverse=True)
+    return Township(config, today, boards, visible, index)
+
+
+def report(township: Township, problems: Sequence, notices: int) -> dict:
+    """The JSON of ``gongkai check --format json`` and ``/status.json``."""
+    return {
+        "today": township.today.isoformat(),
+        "notices": notices,
+        "sections": [s.status.as_dict() for s in township.sections],
+        "problems": [p.as_dict() for p in problems],
+    }

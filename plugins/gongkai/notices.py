@@ -1,0 +1,479 @@
+"""Reading notices: bytes → text → front matter → a validated :class:`Notice`.
+
+Reading happens in two steps so that the build can cache the first:
+
+* :func:`parse_source` depends only on the file's bytes: it decodes, splits
+  the front matter and parses the YAML, remembering the line of every key.
+* :func:`validate` checks the fields against the settings (boards,
+  categories, today) and builds the :class:`Notice`.
+
+Every problem found is collected, none raised: one bad file never hides
+another, and no input produces a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+from .config import Config
+from .periods import Period, parse_date, parse_period
+from .problems import Problem, closest, error, warning
+
+try:  # the C loader is several times faster on thousands of files
+    _Base: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe YAML that leaves dates as text: our own parser reads every form
+    clerks write and explains an impossible date instead of failing."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+STATUSES = {"published": "已公开", "draft": "草稿", "withdrawn": "已撤回"}
+FRONT_MATTER_LIMIT = 64 * 1024
+_BOM = b"\xef\xbb\xbf"
+_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?=\s|$)")
+_FULLWIDTH_COLON = re.compile(r"\s*([A-Za-z_][\w-]*)\s*：")
+_NO_SPACE_COLON = re.compile(r"([A-Za-z_][\w-]*):(?=[^\s/])")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A notice file as read from disk, before it meets the settings."""
+
+    path: str  # as problems name it: relative to the settings' directory
+    meta: dict[str, Any]
+    key_lines: dict[str, int]
+    body: str
+    body_line: int
+    problems: tuple[Problem, ...] = ()
+
+    def line(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class Balance:
+    opening: Decimal
+    income: Decimal
+    expense: Decimal
+    closing: Decimal
+
+
+@dataclass(frozen=True)
+class Notice:
+    path: str
+    slug: str
+    title: str
+    board: str
+    category: str
+    date: dt.date
+    body: str
+    body_line: int
+    period: Period | None = None
+    formed: dt.date | None = None
+    window_days: int | None = None
+    window_until: dt.date | None = None
+    reviewed: dt.date | None = None
+    approved_by: str | None = None
+    prepared_by: str | None = None
+    balance: Balance | None = None
+    corrections: tuple[Correction, ...] = ()
+    status: str = "published"
+    corrects: str | None = None
+    summary: str | None = None
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def url(self) -> str:
+        return f"{self.board}/{self.category}/{self.slug}.html"
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    def is_visible(self, today: dt.date) -> bool:
+        """Shown on the site: published or withdrawn, and dated today or before."""
+        return self.status != "draft" and self.date <= today
+
+    def is_counted(self, today: dt.date) -> bool:
+        """Counts towards the section's disclosure duty."""
+        return self.status == "published" and self.date <= today
+
+    @property
+    def last_corrected(self) -> dt.date | None:
+        return max((c.date for c in self.corrections), default=None)
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+# -- step 1: bytes to Source ---------------------------------------------
+
+def parse_source(data: bytes, path: str) -> Source:
+    """Decode and split a notice file; never raises."""
+
+    def failed(line: int, code: str, message: str, *more: Problem) -> Source:
+        return Source(path, {}, {}, "", 1, (error(path, line, code, message), *more))
+
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return failed(line, "encoding", _encoding_message(data, path, line))
+    if "\x00" in text:
+        return failed(1, "encoding", "文件里有空字符（\\0），不像是文本文件。请确认这是用记事本等编辑器保存的 Markdown（.md）文件。")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    first = next((i for i, s in enumerate(lines) if s.strip()), None)
+    if first is None:
+        return failed(1, "front-matter", "文件是空的。请从模板复制（gongkai new …），第一行写 ---，"
+                      "接着写 title、board、category、date 等字段，再写一行 --- 结束。")
+    if lines[first].strip() != "---":
+        return failed(first + 1, "front-matter", "文件开头缺少文件头：第一行应为 ---，然后逐行写 title、board、"
+                      "category、date 等字段，再用一行 --- 结束，正文写在其后。")
+    end = next((i for i in range(first + 1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        return failed(first + 1, "front-matter", "文件头没有结束：在最后一个字段之后加一行 ---，正文写在它的下面。")
+    offset = first + 2  # 1-based line number of the first front-matter line
+    block = lines[first + 1:end]
+    body_line = end + 2
+    body = "\n".join(lines[end + 1:])
+    raw = "\n".join(block)
+    if len(raw) > FRONT_MATTER_LIMIT:
+        return failed(offset, "front-matter", "文件头太长（超过 64 KB）。文件头只放 title、date 等字段，表格和正文写在第二个 --- 之后。")
+
+    problems = list(_lint_front_matter(block, offset, path))
+    if problems:
+        return Source(path, {}, {}, body, body_line, tuple(problems))
+    try:
+        if "&" in raw or "*" in raw:
+            _refuse_aliases(raw)
+        meta = yaml.load(raw, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = offset + (mark.line if mark else 0)
+        reason = exc.problem or exc.context or "格式错误"
+        return failed(line, "front-matter", f"文件头的 YAML 写法有误（{reason}）。请检查这一行及上一行："
+                      "每行写成“字段名: 值”，冒号为半角并后跟一个空格，值里有冒号或#时用引号括起来。")
+    except _AliasError:
+        return failed(offset, "front-matter", "文件头里用了 YAML 的锚点或引用（& 或 *）。请直接写出每个值；"
+                      "如果值本身含有 * 或 &，请用引号括起来。")
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        return failed(offset, "front-matter", f"文件头无法解析（{type(exc).__name__}）。请按模板逐行写“字段名: 值”。")
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return failed(offset, "front-matter", "文件头应逐行写成“字段名: 值”，例如 title: 南湾村2026年10月财务收支公开。")
+    key_lines = {}
+    for i, s in enumerate(block):
+        match = _KEY_LINE.match(s)
+        if match:
+            key_lines.setdefault(match.group(1), offset + i)
+    meta = {str(k): v for k, v in meta.items()}
+    return Source(path, meta, key_lines, body, body_line)
+
+
+def _encoding_message(data: bytes, path: str, line: int) -> str:
+    try:
+        data.decode("gb18030")
+        guess = "看起来是 GBK/GB18030 编码（Windows 记事本的“ANSI”）。"
+    except UnicodeDecodeError:
+        guess = ""
+    return (f"文件不是 UTF-8 编码，第 {line} 行起有无法识别的文字。{guess}"
+            f"请用记事本打开，“另存为”时编码选 UTF-8；或运行 iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8 "
+            "后用新文件替换。")
+
+
+def _lint_front_matter(block: list[str], offset: int, path: str) -> Iterable[Problem]:
+    """Mistakes that YAML reports badly: tabs, full-width colons, no space after the colon."""
+    for i, s in enumerate(block):
+        line = offset + i
+        indent = s[: len(s) - len(s.lstrip())]
+        if "\t" in indent:
+            yield error(path, line, "front-matter", "这一行用 Tab 键缩进了，文件头只能用空格缩进。请把 Tab 换成两个空格。")
+        elif _FULLWIDTH_COLON.match(s) and not _KEY_LINE.match(s.strip()):
+            key = _FULLWIDTH_COLON.match(s).group(1)
+            yield error(path, line, "front-matter", f"字段 {key} 后面的冒号是全角“：”（中文输入法）。请改成半角冒号“:”并在其后加一个空格，"
+                        f"例如 {key}: …")
+        elif _NO_SPACE_COLON.match(s) and not s.startswith(" "):
+            key = _NO_SPACE_COLON.match(s).group(1)
+            yield error(path, line, "front-matter", f"字段 {key} 的冒号后面缺少空格。请写成 {key}: 值（冒号后加一个空格）。")
+
+
+class _AliasError(Exception):
+    pass
+
+
+def _refuse_aliases(raw: str) -> None:
+    """Anchors and aliases can expand into huge values: refuse them outright."""
+    for event in yaml.parse(raw, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasError
+
+
+# -- step 2: Source to Notice --------------------------------------------
+
+class FieldError(ValueError):
+    """A field value that cannot be read; the message is for the clerk."""
+
+
+@dataclass
+class _Context:
+    config: Config
+    source: Source
+    problems: list[Problem]
+
+
+def _text(value: Any, ctx: _Context) -> str:
+    if isinstance(value, (dict, list)):
+        raise FieldError("应为一段文字，不能是列表或字典。")
+    text = str(value).strip()
+    if not text:
+        raise FieldError("不能为空。")
+    return text
+
+
+def _date(value: Any, ctx: _Context) -> dt.date:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def _period(value: Any, ctx: _Context) -> Period:
+    try:
+        return parse_period(value)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def _days(value: Any, ctx: _Context) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3660:
+        raise FieldError(f"应为天数（0 到 3660 的整数），现在是“{value}”。")
+    return value
+
+
+def _board(value: Any, ctx: _Context) -> str:
+    spellings = ctx.config.board_spellings()
+    name = str(value).strip()
+    if name in spellings:
+        return spellings[name]
+    hint = closest(name, spellings)
+    known = "、".join(f"{b.slug}（{b.name}）" for b in ctx.config.boards)
+    raise FieldError(f"没有名为“{name}”的公开栏。" + (f"是否想写 {hint}？" if hint else "")
+                     + f"可用的公开栏：{known}。", "board.unknown")
+
+
+def _category(value: Any, ctx: _Context) -> str:
+    spellings = ctx.config.category_spellings()
+    name = str(value).strip()
+    if name in spellings:
+        return spellings[name]
+    hint = closest(name, spellings)
+    known = "、".join(f"{c.slug}（{c.name}）" for c in ctx.config.categories.values())
+    raise FieldError(f"没有名为“{name}”的公开类别。" + (f"是否想写 {hint}？" if hint else "")
+                     + f"可用的类别：{known}。", "category.unknown")
+
+
+def _status(value: Any, ctx: _Context) -> str:
+    name = str(value).strip().lower()
+    aliases = {"已公开": "published", "发布": "published", "草稿": "draft", "撤回": "withdrawn", "已撤回": "withdrawn"}
+    name = aliases.get(name, name)
+    if name not in STATUSES:
+        raise FieldError(f"状态“{value}”无效，应为 published（公开）、draft（草稿）或 withdrawn（撤回）。")
+    return name
+
+
+def amount(value: Any) -> Decimal:
+    """An amount of money as clerks write it: 1234.5, "1,234.50", "¥1234", "1234元"."""
+    if isinstance(value, bool):
+        raise FieldError("应为金额数字。")
+    if isinstance(value, float):
+        value = repr(value)
+    text = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+    text = text.removesuffix("元").strip()
+    negative = text.startswith("(") and text.endswith(")")
+    try:
+        result = Decimal(text.strip("()"))
+    except InvalidOperation:
+        raise FieldError(f"“{value}”不是金额，请写成 12345.60 这样的数字。") from None
+    if not result.is_finite():
+        raise FieldError(f"“{value}”不是金额。")
+    return -result if negative else result
+
+
+def _balance(value: Any, ctx: _Context) -> Balance:
+    parts = ("opening", "income", "expense", "closing")
+    if not isinstance(value, dict):
+        raise FieldError("应写成 {opening: 期初余额, income: 本期收入, expense: 本期支出, closing: 期末余额}。")
+    missing = [p for p in parts if p not in value]
+    if missing:
+        raise FieldError(f"缺少 {'、'.join(missing)}。四项都要写：opening（期初）、income（收入）、expense（支出）、closing（期末）。")
+    return Balance(*(amount(value[p]) for p in parts))
+
+
+def _corrections(value: Any, ctx: _Context) -> tuple[Correction, ...]:
+    items = [value] if isinstance(value, dict) else value
+    if not isinstance(items, list):
+        raise FieldError("应为列表，每项写成 {date: 2026-11-08, note: 更正了什么}。")
+    result = []
+    for item in items:
+        if not isinstance(item, dict) or "date" not in item or not str(item.get("note") or "").strip():
+            raise FieldError("每条更正都要有 date（更正日期）和 note（更正说明），例如 {date: 2026-11-08, note: 更正第3行金额}。")
+        result.append(Correction(_date(item["date"], ctx), str(item["note"]).strip()))
+    return tuple(sorted(result, key=lambda c: c.date))
+
+
+@dataclass(frozen=True)
+class Field:
+    parse: Callable[[Any, _Context], Any]
+    label: str
+
+
+# Front matter fields: name → parser and the Chinese label used in messages.
+FIELDS: dict[str, Field] = {
+    "title": Field(_text, "标题"),
+    "board": Field(_board, "公开栏"),
+    "category": Field(_category, "公开类别"),
+    "date": Field(_date, "公开日期"),
+    "period": Field(_period, "公开期间"),
+    "formed": Field(_date, "信息形成日期"),
+    "window_days": Field(_days, "公示天数"),
+    "window_until": Field(_date, "公示截止日期"),
+    "reviewed": Field(_date, "复核日期"),
+    "approved_by": Field(_text, "审核人"),
+    "prepared_by": Field(_text, "经办人"),
+    "balance": Field(_balance, "收支余额"),
+    "corrections": Field(_corrections, "更正记录"),
+    "status": Field(_status, "状态"),
+    "corrects": Field(_text, "所更正的公告"),
+    "summary": Field(_text, "摘要"),
+    "slug": Field(_text, "网址名"),
+}
+REQUIRED = ("title", "board", "category", "date")
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug that keeps Chinese characters (browsers show them as typed)."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[^\w\-]+", "-", text)
+    return re.sub(r"-{2,}", "-", text).strip("-_") or "notice"
+
+
+def validate(source: Source, config: Config) -> tuple[Notice | None, list[Problem]]:
+    """Check a source against the settings; the notice is None when any error is found."""
+    problems = list(source.problems)
+    if problems:
+        return None, problems
+    ctx = _Context(config, source, problems)
+    values: dict[str, Any] = {}
+    path = source.path
+    for key, raw in source.meta.items():
+        spec = FIELDS.get(key)
+        if spec is None:
+            hint = closest(key, {k: k for k in FIELDS})
+            problems.append(warning(path, source.line(key), "field.unknown", f"不认识的字段“{key}”，它会被忽略。"
+                                    + (f"是否想写 {hint}？" if hint else "可用字段见模板（gongkai new）。")))
+            continue
+        if raw is None or raw == "":
+            continue  # an empty value is the same as a missing field
+        try:
+            values[key] = spec.parse(raw, ctx)
+        except FieldError as exc:
+            code = exc.args[1] if len(exc.args) > 1 else "field.invalid"
+            message = exc.args[0] if code != "field.invalid" else f"{spec.label}（{key}）{exc.args[0]}"
+            problems.append(error(path, source.line(key), code, message))
+    for key in REQUIRED:
+        if key not in source.meta or source.meta[key] in (None, ""):
+            problems.append(_missing(path, key))
+    board, category = values.get("board"), values.get("category")
+    section = None
+    if board and category:
+        if category not in config.board(board).categories:
+            b = config.board(board)
+            names = "、".join(f"{c}（{config.categories[c].name}）" for c in b.categories)
+            problems.append(error(path, source.line("category"), "category.unknown",
+                                  f"{b.name}公开栏没有设置“{config.categories[category].name}”栏目。它的栏目有：{names}。"
+                                  "请改正 category，或请管理员在 pelicanconf.py 的 GONGKAI_BOARDS 中添加。"))
+        else:
+            section = config.section(board, category)
+    if section is not None:
+        if section.is_periodic and "period" not in values and "period" not in source.meta:
+            problems.append(_missing(path, "period", f"“{section.name}”按{section.cycle_label}公开，必须写明是哪一期，"
+                                     "例如 period: 2026-10 或 period: 2026-Q3。"))
+        for key in section.require:
+            if key not in source.meta or source.meta[key] in (None, ""):
+                problems.append(_missing(path, key, f"“{section.name}”要求填写 {key}。"))
+    if "window_days" in values and "window_until" in values:
+        problems.append(error(path, source.line("window_until"), "field.invalid",
+                              "window_days（公示天数）和 window_until（公示截止日期）只能写一个。"))
+    if "date" in values and values.get("window_until") and values["window_until"] < values["date"]:
+        problems.append(error(path, source.line("window_until"), "field.invalid",
+                              "公示截止日期（window_until）早于公开日期（date），请核对。"))
+    if any(p.is_error for p in problems):
+        return None, problems
+    slug = slugify(values.pop("slug", None) or PurePosixPath(path).stem)
+    notice = Notice(path=path, slug=slug, body=source.body, body_line=source.body_line,
+                    lines=dict(source.key_lines), **values)
+    return notice, problems
+
+
+def _missing(path: str, key: str, why: str = "") -> Problem:
+    label = FIELDS[key].label if key in FIELDS else key
+    example = {"title": "南湾村2026年10月财务收支公开", "board": "nanwan", "category": "finance",
+               "date": "2026-11-05", "period": "2026-10"}.get(key, "…")
+    return error(path, 1, "field.missing", f"缺少{label}（{key}）。{why}请在文件头加一行 {key}: {example}")
+
+
+# -- finding notice files ------------------------------------------------
+
+NOTICE_SUFFIXES = (".md", ".markdown")
+
+
+def notice_files(config: Config) -> list[str]:
+    """Notice files under the content folder, relative to it, sorted.
+
+    Pages and static folders (PAGE_PATHS, STATIC_PATHS) are not notices;
+    hidden files and folders (``.git``, editor backups) are skipped.
+    """
+    root = config.content_dir
+    found = []
+    excluded = {PurePosixPath(d) for d in config.excluded_dirs}
+    for path in root.rglob("*"):
+        rel = PurePosixPath(path.relative_to(root).as_posix())
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            continue
+        if any(rel.is_relative_to(d) for d in excluded):
+            continue
+        if rel.suffix.lower() in NOTICE_SUFFIXES and path.is_file():
+            found.append(str(rel))
+    return sorted(found)
+
+
+def read_sources(config: Config) -> list[Source]:
+    """Read and parse every notice file (what ``gongkai check`` reads)."""
+    return [parse_source((config.content_dir / rel).read_bytes(), config.relpath(config.content_dir / rel))
+            for rel in notice_files(config)]

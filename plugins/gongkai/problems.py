@@ -1,0 +1,66 @@
+"""Problems found in notices and settings, reported the same way everywhere.
+
+A problem names the file and the 1-based line in the source file, a
+severity, a stable code and a message in Chinese saying what is wrong and
+how to fix it. ``gongkai check`` prints them; the build logs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+# Stable problem codes. Other programs match on these: never rename one.
+CODES: dict[str, str] = {
+    "encoding": "文件不是 UTF-8 编码",
+    "front-matter": "文件头（--- 之间的 YAML）缺失或写法有误",
+    "field.missing": "缺少必填字段",
+    "field.invalid": "字段的值无法识别",
+    "field.unknown": "不认识的字段名（可能拼错）",
+    "board.unknown": "公开栏不存在",
+    "category.unknown": "公开类别不存在或不属于该公开栏",
+    "duplicate": "同一栏目同一期重复公开，或两个公告占用同一网址",
+    "late": "信息形成后超过规定工作日才公开",
+    "calendar": "缺少该年度的法定节假日数据",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    severity: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity} {self.code}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def error(file: str, line: int, code: str, message: str) -> Problem:
+    return Problem(file, line, ERROR, code, message)
+
+
+def warning(file: str, line: int, code: str, message: str) -> Problem:
+    return Problem(file, line, WARNING, code, message)
+
+
+def closest(word: str, choices: dict[str, str]) -> str | None:
+    """The choice closest to ``word``, for a "did you mean" hint.
+
+    ``choices`` maps every accepted spelling to the canonical one, so that a
+    slug typo and a Chinese-name typo both find their match.
+    """
+    import difflib
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return choices[match[0]] if match else None

@@ -1,0 +1,131 @@
+"""The board generator: reads and checks notices, writes every gongkai page.
+
+It follows Pelican's generator protocol: ``generate_context`` reads and
+checks (logging every problem), ``generate_output`` only writes. Parsed
+sources and rendered bodies are cached with Pelican's content cache; the
+checks and statuses are computed afresh at every build, because the
+calendar moves even when no file does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican.cache import FileStampDataCacher
+from pelican.generators import Generator
+
+from .checks import check_all
+from .config import Config
+from .feeds import all_feeds
+from .markup import Renderer
+from .model import Township, build_township, report
+from .notices import notice_files, parse_source
+from .problems import Problem
+
+logger = logging.getLogger(__name__)
+
+
+class BoardGenerator(Generator, FileStampDataCacher):
+    """Everything under the township's URLs except Pelican's own pages."""
+
+    def __init__(self, *args, **kwargs):
+        Generator.__init__(self, *args, **kwargs)
+        # Cache at this level whatever CONTENT_CACHING_LAYER says: notices
+        # never pass through Pelican's readers.
+        FileStampDataCacher.__init__(self, self.settings, "gongkai-notices",
+                                     self.settings["CACHE_CONTENT"], self.settings["LOAD_CONTENT_CACHE"])
+        self.config: Config = self.settings["GONGKAI"]
+        self.renderer = Renderer()
+        self.township: Township | None = None
+        self.problems: list[Problem] = []
+        self.bodies: dict[str, str] = {}
+        self.notice_count = 0
+
+    def _get_file_stamp(self, filename: str) -> bytes | float | str:
+        return super()._get_file_stamp(str(self.config.content_dir / filename))
+
+    def generate_context(self) -> None:
+        config = self.config
+        sources = []
+        for rel in notice_files(config):
+            cached = self.get_cached_data(rel, None)
+            if cached is None:
+                path = config.content_dir / rel
+                source = parse_source(path.read_bytes(), config.relpath(path))
+                body = "" if source.problems else self.renderer.render(source.body)
+                cached = (source, body)
+                self.cache_data(rel, cached)
+            sources.append(cached[0])
+            self.bodies[cached[0].path] = cached[1]
+        self.save_cache()
+        notices, self.problems = check_all(sources, config)
+        self.notice_count = len(sources)
+        self.township = build_township(config, notices)
+        self.context["gongkai"] = self.township
+        log_problems(self.problems)
+
+    def generate_output(self, writer) -> None:
+        township = self.township
+        tz = ZoneInfo(self.config.timezone)
+        built = dt.datetime.now(tz)
+        relative = self.settings.get("RELATIVE_URLS", False)
+
+        def write(name: str, template: str, **values) -> None:
+            writer.write_file(name, self.get_template(template), self.context, relative_urls=relative,
+                              gk=township, built_at=built, today=township.today, **values)
+
+        write("index.html", "index", page_kind="home")
+        write("status/index.html", "status", page_kind="status")
+        write("404.html", "404", page_kind="404")
+        for board in township.boards:
+            write(board.url, "board", board=board, page_kind="board")
+            for section in board.sections:
+                write(section.url, "section", board=board, section=section, page_kind="section")
+                for notice in section.notices:
+                    write(notice.url, "notice", board=board, section=section, notice=notice,
+                          body=self.bodies.get(notice.path, ""), window=township.window(notice),
+                          page_kind="notice")
+        output = Path(self.output_path)
+        data = report(township, self.problems, self.notice_count)
+        (output / "status.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        for path, text in all_feeds(township, self.bodies).items():
+            target = output / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        self._write_sitemap(output)
+
+    def _write_sitemap(self, output: Path) -> None:
+        township = self.township
+        base = self.config.siteurl + "/"
+        urls = [("", township.today), ("status/index.html", township.today)]
+        for board in township.boards:
+            urls.append((board.url, board.latest_date or township.today))
+            for section in board.sections:
+                urls.append((section.url, section.status.latest_date or township.today))
+                urls.extend((n.url, n.last_corrected or n.date) for n in section.notices)
+        urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+        for url, day in urls:
+            item = ET.SubElement(urlset, "url")
+            ET.SubElement(item, "loc").text = base + url
+            ET.SubElement(item, "lastmod").text = day.isoformat()
+        ET.ElementTree(urlset).write(output / "sitemap.xml", encoding="utf-8", xml_declaration=True)
+
+
+def log_problems(problems: list[Problem]) -> None:
+    """Warnings one by one; all errors in one message.
+
+    With ``--fatal errors`` Pelican stops at the first logged error, so the
+    errors go out together: the clerk sees every one of them, as from
+    ``gongkai check``.
+    """
+    for problem in problems:
+        if not problem.is_error:
+            logger.warning("%s", problem)
+    errors = [str(p) for p in problems if p.is_error]
+    if errors:
+        logger.error("公告检查发现 %d 个错误，有错误的公告不会发布：\n%s", len(errors), "\n".join(errors))
