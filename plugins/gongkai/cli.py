@@ -7,6 +7,7 @@ overdue section) or a failed build; 2 a usage or settings error.
 from __future__ import annotations
 
 import argparse
+import logging
 import dataclasses
 import json
 import sys
@@ -18,6 +19,7 @@ from .config import Config, SettingsError, load_settings_file
 from .periods import parse_date
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 _ORDER = {"overdue": 0, "due": 1, "current": 2}
 _WORDS = {"overdue": "逾期", "due": "待公开", "current": "按期"}
 
@@ -135,18 +137,31 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build_site(settings_path: Path, today: str | None, output: str | None = None) -> Path:
-    """Run Pelican with the plugin, failing on any logged error like ``pelican --fatal errors``."""
-    import logging
+    """Run Pelican with the plugin, failing on any logged error like ``pelican --fatal errors``.
+
+    A site that names no plugins or theme gets gongkai's, so that a
+    ``pelicanconf.py`` holding only the GONGKAI_* settings builds.
+    """
     import os
 
     from pelican import Pelican
     from pelican import log as pelican_log
     from pelican.settings import read_settings
 
-    from .plugin import SettingsExit
+    from .plugin import OWNED_SETTINGS, SettingsExit
 
-    pelican_log.init(level=logging.WARNING, fatal="errors")
-    override = {"OUTPUT_PATH": str(Path(output).resolve())} if output else {}
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter())
+    pelican_log.init(level=logging.WARNING, fatal="errors", handler=handler)
+    pelican_log.console.quiet = True  # Pelican's "Done: Processed 0 articles" means nothing here
+    own = load_settings_file(settings_path)
+    override: dict = dict(OWNED_SETTINGS)
+    if output:
+        override["OUTPUT_PATH"] = str(Path(output).resolve())
+    if "gongkai" not in (own.get("PLUGINS") or []):
+        override["PLUGINS"] = [*(own.get("PLUGINS") or []), "gongkai"]
+    if "THEME" not in own:
+        override["THEME"] = str(THEME_DIR)
     previous = os.environ.get("GONGKAI_TODAY")
     if today:
         os.environ["GONGKAI_TODAY"] = today
@@ -171,6 +186,16 @@ def build_site(settings_path: Path, today: str | None, output: str | None = None
 
 class BuildFailed(Exception):
     pass
+
+
+class _LogFormatter(logging.Formatter):
+    """Our problems already read ``path:line: severity code: …``; Pelican's get a level."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.name.startswith("gongkai"):
+            return message
+        return f"{record.levelname}: {message}"
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -156,7 +156,7 @@ def parse_source(data: bytes, path: str) -> Source:
                       "category、date 等字段，再用一行 --- 结束，正文写在其后。")
     end = next((i for i in range(first + 1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        return failed(first + 1, "front-matter", "文件头没有结束：在最后一个字段之后加一行 ---，正文写在它的下面。")
+        return failed(first + 1, "front-matter", "文件头没有结束：请在最后一个字段之后加一行 ---，正文写在它的下面。")
     offset = first + 2  # 1-based line number of the first front-matter line
     block = lines[first + 1:end]
     body_line = end + 2
@@ -404,7 +404,7 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
             values[key] = spec.parse(raw, ctx)
         except FieldError as exc:
             code = exc.args[1] if len(exc.args) > 1 else "field.invalid"
-            message = exc.args[0] if code != "field.invalid" else f"{spec.label}（{key}）{exc.args[0]}"
+            message = exc.args[0] if code != "field.invalid" else f"{spec.label}（{key}）：{exc.args[0]}"
             problems.append(error(path, source.line(key), code, message))
     for key in REQUIRED:
         if key not in source.meta or source.meta[key] in (None, ""):

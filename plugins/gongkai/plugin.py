@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 # Pelican's blog machinery is off: notices are read by our generator, and
 # the home page and feeds are ours. A site that sets these gets ours anyway.
-_OWNED_SETTINGS = {
+OWNED_SETTINGS = {
     "ARTICLE_PATHS": [],
     "DIRECT_TEMPLATES": [],
     "PAGINATED_TEMPLATES": {},
@@ -42,7 +42,7 @@ def configure(pelican) -> None:
         settings["GONGKAI"] = Config.from_settings(settings, os.getcwd())
     except SettingsError as exc:
         raise SettingsExit(exc.key, exc.message) from None
-    settings.update(_OWNED_SETTINGS)
+    settings.update(OWNED_SETTINGS)
     settings.setdefault("PAGE_PATHS", ["pages"])
 
 

@@ -1,0 +1,90 @@
+"""``gongkai check`` through the real command: output, JSON contract, exit codes."""
+
+import json
+
+from conftest import run_gongkai
+
+NOTICE = "---\ntitle: 南湾村第四季度\nboard: nanwan\ncategory: finance\ndate: 2026-11-01\nperiod: 2026-Q4\n---\n"
+
+
+def test_clean_site_exits_0(minimal):
+    result = minimal.check()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 个错误" in result.stdout
+
+
+def test_json_follows_the_contract(minimal):
+    report = minimal.check_json()
+    assert set(report) == {"today", "notices", "sections", "problems"}
+    assert report["today"] == "2026-11-22"
+    assert report["notices"] == 7
+    keys = {"board", "category", "cycle", "status", "latest_period", "latest_date", "next_deadline",
+            "days_overdue", "missing_periods"}
+    assert all(set(s) == keys for s in report["sections"])
+    assert [(s["board"], s["category"]) for s in report["sections"]] == [
+        ("township", "finance"), ("township", "major-matters"), ("township", "service-guides"),
+        ("nanwan", "finance"), ("nanwan", "subsidies"), ("nanwan", "low-income-aid"), ("nanwan", "major-matters")]
+    finance = report["sections"][3]
+    assert finance == {"board": "nanwan", "category": "finance", "cycle": "quarterly", "status": "current",
+                       "latest_period": "2026-Q3", "latest_date": "2026-10-09", "next_deadline": "2027-01-10",
+                       "days_overdue": 0, "missing_periods": []}
+
+
+def test_error_exits_1_and_file_is_relative_to_settings(minimal):
+    minimal.write("nanwan/finance/bad.md", NOTICE.replace("nanwan\n", "nanwn\n", 1))
+    result = minimal.check("--format", "json")
+    assert result.returncode == 1
+    problem = json.loads(result.stdout)["problems"][0]
+    assert (problem["file"], problem["line"], problem["code"]) == ("content/nanwan/finance/bad.md", 3,
+                                                                   "board.unknown")
+
+
+def test_settings_from_another_directory(minimal):
+    result = run_gongkai("check", "-s", str(minimal.root / "pelicanconf.py"), "--format", "json",
+                         cwd=minimal.root.parent)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["notices"] == 7
+
+
+def test_warnings_alone_exit_0(minimal):
+    minimal.write("township/major-matters/late.md", "---\ntitle: 迟发\nboard: township\ncategory: major-matters\n"
+                  "date: 2026-10-21\nformed: 2026-09-01\n---\n")
+    result = minimal.check()
+    assert result.returncode == 0
+    assert "warning late" in result.stdout
+
+
+def test_strict_fails_on_overdue(minimal):
+    assert minimal.check("--strict").returncode == 1  # township finance is overdue in the fixture
+    assert minimal.check("--strict", today="2026-01-05").returncode == 0
+
+
+def test_today_option_moves_the_calendar(minimal):
+    report = minimal.check_json("--today", "2026-01-05")
+    assert report["today"] == "2026-01-05"
+    assert {s["status"] for s in report["sections"]} == {"current"}
+
+
+def test_path_argument(minimal):
+    other = minimal.root / "elsewhere"
+    other.mkdir()
+    (other / "n.md").write_text(NOTICE, encoding="utf-8")
+    report = minimal.check_json("elsewhere")
+    assert report["notices"] == 1
+
+
+def test_text_lists_overdue_before_due(minimal):
+    minimal.write("township/finance/2026-09.md", "---\ntitle: 九月\nboard: township\ncategory: finance\n"
+                  "date: 2026-10-05\nperiod: 2026-Q3\n---\n")
+    out = minimal.check(today="2026-11-05").stdout
+    assert out.index("逾期") < out.index("待公开")
+    assert "东大地乡人民政府·财务公开" in out
+
+
+def test_usage_errors_exit_2(minimal):
+    assert minimal.check("--format", "xml").returncode == 2
+    bad_today = minimal.check("--today", "2026-13-01")
+    assert bad_today.returncode == 2 and "不存在" in bad_today.stderr
+    missing = minimal.check("nowhere")
+    assert missing.returncode == 2 and "找不到公告目录" in missing.stderr
+    assert run_gongkai("nonsense", cwd=minimal.root).returncode == 2
