@@ -74,11 +74,14 @@ def test_path_argument(minimal):
 
 
 def test_text_lists_overdue_before_due(minimal):
-    minimal.write("township/finance/2026-09.md", "---\ntitle: 九月\nboard: township\ncategory: finance\n"
-                  "date: 2026-10-05\nperiod: 2026-Q3\n---\n")
-    out = minimal.check(today="2026-11-05").stdout
-    assert out.index("逾期") < out.index("待公开")
-    assert "东大地乡人民政府·财务公开" in out
+    for quarter, published in (("Q1", "04-05"), ("Q2", "07-05"), ("Q3", "10-05")):
+        minimal.write(f"township/finance/2026-{quarter}.md", f"---\ntitle: 财务{quarter}\nboard: township\n"
+                      f"category: finance\ndate: 2026-{published}\nperiod: 2026-{quarter}\n---\n")
+    rows = [line.split()[0:2] for line in minimal.check(today="2026-11-05").stdout.splitlines()
+            if line.startswith("  ")]
+    assert rows[-1] == ["待公开", "东大地乡人民政府·财务公开"]
+    assert {status for status, _ in rows[:-1]} == {"逾期"}
+    assert ["逾期", "南湾村·惠农补贴"] in rows
 
 
 def test_usage_errors_exit_2(minimal):

@@ -192,18 +192,19 @@ class Config:
                 raise SettingsError(name, f"应为正整数，现在是 {value!r}。")
         contacts = get("GONGKAI_CONTACTS")
         _check_str_mapping("GONGKAI_CONTACTS", contacts)
+        boards = _read_boards(get("GONGKAI_BOARDS"), categories)
         page_dirs = tuple(settings.get("PAGE_PATHS") or ("pages",))
         static_dirs = tuple(settings.get("STATIC_PATHS") or ("images",))
         return cls(
             base_dir=base,
             content_dir=(base / str(settings.get("PATH") or "content")).resolve(),
-            sitename=str(settings.get("SITENAME") or "村务政务公开"),
+            sitename=_sitename(settings.get("SITENAME"), boards),
             siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
             timezone=tz,
             start=_date_setting("GONGKAI_START", get("GONGKAI_START")),
             today=resolve_today(today, settings.get("GONGKAI_TODAY"), tz),
             categories=MappingProxyType(categories),
-            boards=_read_boards(get("GONGKAI_BOARDS"), categories),
+            boards=boards,
             holidays=_date_set("GONGKAI_HOLIDAYS", get("GONGKAI_HOLIDAYS")),
             workdays=_date_set("GONGKAI_WORKDAYS", get("GONGKAI_WORKDAYS")),
             late_workdays=late,
@@ -211,6 +212,14 @@ class Config:
             latest=latest,
             excluded_dirs=tuple(d.strip("/") for d in (*page_dirs, *static_dirs) if d),
         )
+
+
+def _sitename(name: Any, boards: tuple[Board, ...]) -> str:
+    """The site's name; Pelican's placeholder gives way to the township's own."""
+    if name and name != "A Pelican Blog":
+        return str(name)
+    township = next((b.name for b in boards if b.kind == "township"), None)
+    return f"{township}信息公开" if township else "村务政务公开"
 
 
 def resolve_today(override: dt.date | str | None, setting: Any, tz: str) -> dt.date:

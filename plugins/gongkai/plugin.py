@@ -44,6 +44,10 @@ def configure(pelican) -> None:
         raise SettingsExit(exc.key, exc.message) from None
     settings.update(OWNED_SETTINGS)
     settings.setdefault("PAGE_PATHS", ["pages"])
+    # Autoescape everywhere: only the rendered notice body is marked safe.
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    if settings.get("SITENAME") in (None, "", "A Pelican Blog"):
+        settings["SITENAME"] = settings["GONGKAI"].sitename
 
 
 def add_generator(pelican) -> type:

@@ -1,0 +1,155 @@
+"""The real Pelican build of a small site: URLs, contract attributes, feeds, sitemap."""
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import TODAY, run_gongkai
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PUBLISHED = ["nanwan/finance/2026-q1.html", "nanwan/finance/2026-q2.html", "nanwan/finance/2026-q3.html",
+             "township/major-matters/2026-11-01-road.html", "township/major-matters/2026-05-withdrawn.html"]
+
+
+def test_every_url_of_the_contract_exists(minimal_built):
+    out = minimal_built.output
+    for rel in ["index.html", "status/index.html", "status.json", "404.html", "sitemap.xml",
+                "feeds/all.atom.xml", "theme/screen.css", *PUBLISHED]:
+        assert (out / rel).is_file(), rel
+    for board, categories in {"township": ["finance", "major-matters", "service-guides"],
+                              "nanwan": ["finance", "subsidies", "low-income-aid", "major-matters"]}.items():
+        assert (out / board / "index.html").is_file()
+        for category in categories:
+            assert (out / board / category / "index.html").is_file()
+
+
+def test_drafts_and_future_notices_are_not_published(minimal_built):
+    out = minimal_built.output
+    assert not (out / "nanwan/finance/2026-q4-draft.html").exists()
+    assert not (out / "township/major-matters/2026-12-future.html").exists()
+    everything = " ".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert "草稿不会发布" not in everything and "预定于十二月发布的公告" not in everything
+
+
+def test_board_sections_carry_status_and_deadline(minimal_built):
+    report = json.loads((minimal_built.output / "status.json").read_text(encoding="utf-8"))
+    for board in ("township", "nanwan"):
+        soup = minimal_built.soup(f"{board}/index.html")
+        found = {el["data-section"]: el for el in soup.select("[data-section]")}
+        expected = {f"{s['board']}/{s['category']}": s for s in report["sections"] if s["board"] == board}
+        assert set(found) == set(expected)
+        for key, section in expected.items():
+            assert found[key]["data-status"] == section["status"]
+            assert found[key].get("data-deadline") == section["next_deadline"]
+
+
+def test_status_json_is_the_check_report_as_of_the_build(minimal_built):
+    built = json.loads((minimal_built.output / "status.json").read_text(encoding="utf-8"))
+    checked = minimal_built.check_json()
+    assert built == checked
+    assert built["today"] == TODAY
+
+
+def test_home_lists_every_board(minimal_built):
+    soup = minimal_built.soup("index.html")
+    links = {a["href"] for a in soup.find_all("a", href=True)}
+    assert "./township/index.html" in links and "./nanwan/index.html" in links
+    assert "南湾村" in soup.get_text() and "东大地乡人民政府" in soup.get_text()
+
+
+def test_section_archive_newest_first_grouped_by_year(minimal_built):
+    soup = minimal_built.soup("nanwan/finance/index.html")
+    hrefs = [a["href"] for a in soup.select("main a[href$='.html']") if "/finance/2026-q" in "/finance/" + a["href"]]
+    order = [h.rsplit("/", 1)[-1] for h in hrefs if h.rsplit("/", 1)[-1].startswith("2026-q")]
+    assert order[:3] == ["2026-q3.html", "2026-q2.html", "2026-q1.html"]
+    assert "2026年" in soup.get_text()
+
+
+def test_notice_page_says_period_dates_and_corrections(minimal_built):
+    soup = minimal_built.soup("nanwan/finance/2026-q3.html")
+    text = soup.get_text(" ", strip=True)
+    assert soup.h1.get_text(strip=True) == "南湾村2026年第三季度财务收支公开"
+    assert "2026年第三季度" in text
+    assert "2026年10月9日" in text  # published
+    assert "2026年10月20日" in text and "更正支出第2行金额" in text  # last corrected, with the note
+    total = soup.select_one("tr.gk-total")
+    assert total is not None and "3,500.00" in total.get_text()
+    assert soup.select_one("div.gk-table table th[scope=col]") is not None
+
+
+def test_withdrawn_notice_stays_visible_and_marked(minimal_built):
+    soup = minimal_built.soup("township/major-matters/2026-05-withdrawn.html")
+    assert "已撤回" in soup.get_text()
+    assert "2026-05-withdrawn.html" in (minimal_built.output / "township/major-matters/index.html").read_text(
+        encoding="utf-8")
+
+
+def test_every_page_says_when_it_was_built_and_as_of_when(minimal_built):
+    for page in minimal_built.output.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "本站生成于" in text, page
+        assert 'datetime="2026-11-22"' in text, page
+
+
+def test_feeds_for_site_board_category_and_section(minimal_built):
+    out = minimal_built.output
+
+    def entries(rel):
+        return [e.find(f"{ATOM}title").text for e in ET.parse(out / rel).getroot().iter(f"{ATOM}entry")]
+
+    assert len(entries("feeds/all.atom.xml")) == len(PUBLISHED)
+    assert len(entries("feeds/nanwan.atom.xml")) == 3
+    assert len(entries("feeds/category/finance.atom.xml")) == 3
+    assert len(entries("feeds/nanwan/finance.atom.xml")) == 3
+    assert any(t.startswith("【已撤回】") for t in entries("feeds/township.atom.xml"))
+
+
+def test_sitemap_lists_every_notice(minimal_built):
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [e.text for e in ET.parse(minimal_built.output / "sitemap.xml").getroot().iter(f"{ns}loc")]
+    for rel in PUBLISHED:
+        assert "/" + rel in locs
+
+
+def test_only_the_notice_body_is_unescaped(minimal):
+    minimal.write("township/major-matters/title.md", "---\ntitle: <b>粗体</b>标题\nboard: township\n"
+                  "category: major-matters\ndate: 2026-11-02\n---\n正文里的 **加粗**。\n")
+    out = minimal.build()
+    html = (out / "township/major-matters/title.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;粗体&lt;/b&gt;标题" in html
+    assert "<strong>加粗</strong>" in html
+
+
+def test_statuses_are_fresh_with_content_cache_on(minimal):
+    conf = minimal.root / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nCACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\n",
+                    encoding="utf-8")
+    first = json.loads((minimal.build(today="2026-01-05") / "status.json").read_text(encoding="utf-8"))
+    assert (minimal.root / "cache").is_dir()
+    second = json.loads((minimal.build(today="2026-11-22") / "status.json").read_text(encoding="utf-8"))
+    assert {s["status"] for s in first["sections"]} == {"current"}
+    assert "overdue" in {s["status"] for s in second["sections"]}
+    board = minimal.soup("township/index.html")
+    assert board.select_one("[data-section='township/finance']")["data-status"] == "overdue"
+
+
+def test_pelican_fatal_errors_fails_with_the_same_messages(minimal):
+    conf = minimal.root / "pelicanconf.py"
+    theme = Path(__file__).resolve().parent.parent / "theme"
+    conf.write_text(conf.read_text(encoding="utf-8") + f'\nPLUGINS = ["gongkai"]\nTHEME = {str(theme)!r}\n',
+                    encoding="utf-8")
+    minimal.write("nanwan/finance/bad.md", "---\ntitle: x\nboard: nanwn\ncategory: finance\ndate: 2026-11-05\n---\n")
+    pelican = str(Path(sys.executable).with_name("pelican"))
+    ok = subprocess.run([pelican, "-s", "pelicanconf.py", "--fatal", "errors"], cwd=minimal.root,
+                        capture_output=True, text=True, env={"GONGKAI_TODAY": TODAY, "PATH": "/usr/bin:/bin",
+                                                            "COLUMNS": "400"})
+    assert ok.returncode == 1
+    expected = [line for line in minimal.check().stdout.splitlines() if " error " in line]
+    assert expected
+    for line in expected:
+        assert line.split(": error ")[0] in ok.stdout + ok.stderr
+    built = run_gongkai("build", cwd=minimal.root)
+    assert built.returncode == 1
+    assert all(line in built.stderr for line in expected)
