@@ -66,18 +66,17 @@ class BoardGenerator(Generator, FileStampDataCacher):
         notices, self.problems = check_all(sources, config)
         self.notice_count = len(sources)
         self.township = build_township(config, notices)
-        self.context["gongkai"] = self.township
+        # Shared with Pelican's page generator, so that pages (关于本站) have them too.
+        self.context.update(gk=self.township, today=config.today,
+                            built_at=dt.datetime.now(ZoneInfo(config.timezone)))
         log_problems(self.problems)
 
     def generate_output(self, writer) -> None:
         township = self.township
-        tz = ZoneInfo(self.config.timezone)
-        built = dt.datetime.now(tz)
         relative = self.settings.get("RELATIVE_URLS", False)
 
         def write(name: str, template: str, **values) -> None:
-            writer.write_file(name, self.get_template(template), self.context, relative_urls=relative,
-                              gk=township, built_at=built, today=township.today, **values)
+            writer.write_file(name, self.get_template(template), self.context, relative_urls=relative, **values)
 
         write("index.html", "index", page_kind="home")
         write("status/index.html", "status", page_kind="status")

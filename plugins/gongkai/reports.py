@@ -1,0 +1,227 @@
+"""The yearly self-check report (自查报告) and the disclosure catalogue (公开目录).
+
+Both are pure functions of the township model: the build renders them, and
+the same figures can be checked in tests at any pinned date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .config import Board, Category, Config
+from .cycles import deadline
+from .model import Section, Township
+from .periods import Month, Period, periods_from
+
+
+@dataclass(frozen=True)
+class PeriodRecord:
+    """One owed period of a section in the year under review."""
+
+    period: Period
+    deadline: dt.date
+    published: dt.date | None  # the day every month of it was covered, if it was
+
+    @property
+    def on_time(self) -> bool:
+        return self.published is not None and self.published <= self.deadline
+
+    @property
+    def days_late(self) -> int:
+        if self.published is None or self.published <= self.deadline:
+            return 0
+        return (self.published - self.deadline).days
+
+
+@dataclass
+class SectionYear:
+    section: Section
+    records: list[PeriodRecord] = field(default_factory=list)
+    notices: int = 0
+    corrections: int = 0
+    withdrawn: int = 0
+
+    @property
+    def owed(self) -> int:
+        return len(self.records)
+
+    @property
+    def on_time(self) -> int:
+        return sum(r.on_time for r in self.records)
+
+    @property
+    def late(self) -> list[PeriodRecord]:
+        return [r for r in self.records if r.published is not None and not r.on_time]
+
+    @property
+    def missing(self) -> list[PeriodRecord]:
+        return [r for r in self.records if r.published is None]
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.owed if self.owed else None
+
+
+@dataclass
+class BoardYear:
+    board: Board
+    sections: list[SectionYear]
+
+    @property
+    def owed(self) -> int:
+        return sum(s.owed for s in self.sections)
+
+    @property
+    def on_time(self) -> int:
+        return sum(s.on_time for s in self.sections)
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.owed if self.owed else None
+
+    @property
+    def late(self) -> int:
+        return sum(len(s.late) for s in self.sections)
+
+    @property
+    def missing(self) -> int:
+        return sum(len(s.missing) for s in self.sections)
+
+    @property
+    def corrections(self) -> int:
+        return sum(s.corrections for s in self.sections)
+
+    @property
+    def notices(self) -> int:
+        return sum(s.notices for s in self.sections)
+
+
+@dataclass
+class YearReport:
+    year: int
+    today: dt.date
+    boards: list[BoardYear]
+
+    @property
+    def complete(self) -> bool:
+        """Whether the year and all its deadlines are behind us."""
+        return all(r.deadline < self.today for b in self.boards for s in b.sections for r in s.records) and \
+            dt.date(self.year, 12, 31) < self.today
+
+    @property
+    def owed(self) -> int:
+        return sum(b.owed for b in self.boards)
+
+    @property
+    def on_time(self) -> int:
+        return sum(b.on_time for b in self.boards)
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.owed if self.owed else None
+
+    @property
+    def late(self) -> int:
+        return sum(b.late for b in self.boards)
+
+    @property
+    def missing(self) -> int:
+        return sum(b.missing for b in self.boards)
+
+    @property
+    def corrections(self) -> int:
+        return sum(b.corrections for b in self.boards)
+
+    @property
+    def notices(self) -> int:
+        return sum(b.notices for b in self.boards)
+
+
+def report_years(township: Township) -> list[int]:
+    """Every year with a visible notice, oldest first."""
+    return sorted({n.date.year for n in township.notices})
+
+
+def _first_covered(section: Section, today: dt.date) -> dict[Month, dt.date]:
+    """For each month, the first day a counted notice covered it."""
+    first: dict[Month, dt.date] = {}
+    for notice in section.notices:
+        if notice.period is None or not notice.is_counted(today):
+            continue
+        for month in notice.period.months():
+            if month not in first or notice.date < first[month]:
+                first[month] = notice.date
+    return first
+
+
+def section_year(section: Section, year: int, today: dt.date, start: dt.date) -> SectionYear:
+    category: Category = section.category
+    result = SectionYear(section)
+    in_year = [n for n in section.notices if n.date.year == year]
+    result.notices = sum(n.status == "published" for n in in_year)
+    result.withdrawn = sum(n.status == "withdrawn" for n in in_year)
+    result.corrections = sum(1 for n in section.notices for c in n.corrections if c.date.year == year)
+    if not category.is_periodic or not category.required:
+        return result
+    first = _first_covered(section, today)
+    for period in periods_from(category.period_kind, max(start, dt.date(year, 1, 1))):
+        if period.year != year or period.end >= today:
+            break
+        published = None
+        months = period.months()
+        if all(m in first for m in months):
+            published = max(first[m] for m in months)
+        result.records.append(PeriodRecord(period, deadline(period, category), published))
+    return result
+
+
+def yearly_report(township: Township, year: int) -> YearReport:
+    boards = [BoardYear(b.board, [section_year(s, year, township.today, township.config.start)
+                                  for s in b.sections]) for b in township.boards]
+    return YearReport(year, township.today, boards)
+
+
+# -- the catalogue ----------------------------------------------------------
+
+_DEFAULT_CONTENT = {
+    "finance": "集体财务收入、支出、资产、债权债务、收益分配等收支明细",
+    "subsidies": "惠农补贴的对象、项目、标准和发放金额",
+    "low-income-aid": "最低生活保障、特困供养对象的户主姓名、保障人数、保障金额和类别",
+    "major-matters": "村民会议、村民代表会议决定的事项及其实施情况",
+    "service-guides": "办理事项的依据、条件、材料、流程、时限和地点",
+}
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    board: Board
+    category: Category
+
+    @property
+    def level(self) -> str:
+        return "乡镇级" if self.board.kind == "township" else "村级"
+
+    @property
+    def content(self) -> str:
+        return self.category.content or _DEFAULT_CONTENT.get(self.category.slug, self.category.name)
+
+    @property
+    def time_limit(self) -> str:
+        c = self.category
+        if c.is_periodic:
+            unit = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年"}[c.cycle]
+            return f"{unit}结束后 {c.grace_days} 日内" if c.grace_days else f"{unit}公开一次"
+        if c.cycle == "event":
+            limit = f"，两次公开间隔不超过 {c.max_interval_days} 日" if c.max_interval_days else ""
+            return f"事项发生后及时公开{limit}"
+        return f"长期公开，每 {c.review_days} 日至少复核一次"
+
+    @property
+    def responsible(self) -> str:
+        return f"{self.board.name}" + (f"（{self.category.responsible}）" if self.category.responsible else "")
+
+
+def catalog_rows(config: Config) -> list[CatalogRow]:
+    """One row per category and board, in the order of the settings."""
+    return [CatalogRow(board, board.sections[slug]) for board in config.boards for slug in board.categories]
