@@ -34,7 +34,7 @@ def test_did_you_mean_for_board_and_category(tmp_path):
     assert "是否想写 finance" in messages["content/category-unknown.md"]
     assert "全角" in messages["content/front-matter-fullwidth-colon.md"]
     assert "Tab" in messages["content/front-matter-tab.md"]
-    assert "iconv -f GB18030 -t UTF-8" in messages["content/encoding-gbk.md"]
+    assert "gongkai fix-encoding content/encoding-gbk.md" in messages["content/encoding-gbk.md"]
     assert "corrects: 2026-q2.md" in messages["content/nanwan/finance/2026-q2-again.md"]
 
 
@@ -52,7 +52,7 @@ def test_near_misses_pass_silently(tmp_path):
     site = copy_site("near-misses", tmp_path)
     report = site.check_json()
     assert report["problems"] == []
-    assert report["notices"] == 10
+    assert report["notices"] == 13
 
 
 def test_near_miss_correction_replaces_original_in_coverage(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from . import finance, privacy
 from .config import Config
 from .notices import Notice, Source, validate
 from .problems import Problem, error, warning
@@ -27,16 +28,61 @@ def check_all(sources: Iterable[Source], config: Config) -> tuple[list[Notice], 
     problems: list[Problem] = []
     for source in sources:
         notice, found = validate(source, config)
-        problems.extend(found)
         if notice is not None:
-            notices.append(notice)
+            found.extend(trust(notice, config))
+            if not any(p.is_error for p in found):
+                notices.append(notice)
+        problems.extend(found)
     rejected = set()
-    for problem in duplicates(notices):
+    for problem in (*duplicates(notices), *continuity(notices)):
         problems.append(problem)
         rejected.add(problem.file)
     notices = [n for n in notices if n.path not in rejected]
     problems.extend(late(notices, config))
     return notices, sorted(problems)
+
+
+def trust(notice: Notice, config: Config) -> Iterable[Problem]:
+    """The checks that keep people safe and figures true, for one notice."""
+    section = config.section(notice.board, notice.category)
+    path = notice.path
+    for key in ("title", "summary", "approved_by", "prepared_by"):
+        for finding in privacy.find(getattr(notice, key) or ""):
+            if finding.code != privacy.PHONE or section.privacy:
+                yield error(path, notice.line(key), finding.code, privacy.message(finding, path))
+    for finding in notice_corrections_findings(notice):
+        yield error(path, notice.line("corrections"), finding.code, privacy.message(finding, path))
+    lines = notice.body.split("\n")
+    for i, text in enumerate(lines):
+        for finding in privacy.find(text):
+            if finding.code != privacy.PHONE or section.privacy:
+                yield error(path, notice.body_line + i, finding.code, privacy.message(finding, path))
+    if section.privacy:
+        for i, cells in privacy.table_headers(lines):
+            for cell in cells:
+                if any(word in cell for word in privacy.PRIVATE_COLUMNS):
+                    yield error(path, notice.body_line + i, "privacy.column", privacy.column_message(cell, section.name))
+    wrong = finance.balance_error(notice)
+    if wrong:
+        yield error(path, notice.line("balance"), "finance.balance", wrong)
+    for total in finance.table_errors(notice.body):
+        yield error(path, notice.body_line + total.line, "table.total", total.message)
+
+
+def notice_corrections_findings(notice: Notice) -> Iterable[privacy.Finding]:
+    for correction in notice.corrections:
+        yield from privacy.find(correction.note)
+
+
+def continuity(notices: list[Notice]) -> Iterable[Problem]:
+    """Each section's balances chain: a period opens with the previous closing."""
+    sections: dict[tuple[str, str], list[Notice]] = {}
+    for notice in notices:
+        if notice.balance is not None:
+            sections.setdefault((notice.board, notice.category), []).append(notice)
+    for group in sections.values():
+        for notice, message in finance.continuity_errors(group):
+            yield error(notice.path, notice.line("balance"), "finance.continuity", message)
 
 
 def duplicates(notices: list[Notice]) -> Iterable[Problem]:

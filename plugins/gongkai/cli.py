@@ -52,6 +52,18 @@ def _parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     check.add_argument("--strict", action="store_true", help="有逾期栏目时也以 1 退出")
+    check.add_argument("--previous", metavar="PATH_OR_URL",
+                       help="与以前发布的 manifest.json 比较，找出未经更正就被改动或被删除的公告")
+
+    mask = commands.add_parser("mask", help="把文件中的身份证号、银行卡号、手机号改为打码形式",
+                               description="就地修改文件：身份证号只留前6位和后4位，银行卡号只留前后4位，"
+                                           "手机号写成 138****1234；其余内容一个字节也不改。")
+    mask.add_argument("files", nargs="+", metavar="FILE")
+
+    fix = commands.add_parser("fix-encoding", help="把 GBK/GB18030 编码的文件转成 UTF-8",
+                              description="把 Windows 记事本“ANSI”（GBK/GB18030）编码的文件转成 UTF-8，"
+                                          "原文件另存为 FILE.gbk.bak。")
+    fix.add_argument("files", nargs="+", metavar="FILE")
 
     build = commands.add_parser("build", help="检查并生成网站（到 output/）")
     common(build)
@@ -78,14 +90,21 @@ def _load(args: argparse.Namespace) -> tuple[Path, dict, Config]:
     return settings_path, settings, config
 
 
-def run_check(config: Config):
+def run_check(config: Config, previous: str | None = None) -> dict:
     """Read and check every notice; the same functions the build calls."""
     from .checks import check_all
     from .model import build_township, report
     from .notices import read_sources
+    from .records import ManifestError, compare, load
 
     sources = read_sources(config)
     notices, problems = check_all(sources, config)
+    if previous:
+        try:
+            old = load(previous)
+        except ManifestError as exc:
+            raise UsageError(str(exc)) from None
+        problems = sorted([*problems, *compare(old, notices, sources, config.today)])
     township = build_township(config, notices)
     return report(township, problems, len(sources))
 
@@ -102,8 +121,11 @@ def format_sections(data: dict, config: Config) -> list[str]:
         where += "　" * max(0, width - len(where))
         if s["status"] == "overdue":
             what = f"逾期 {s['days_overdue']} 天（截止 {s['next_deadline']}）"
+            category = config.section(s["board"], s["category"])
             if s["missing_periods"]:
                 what += "，未公开：" + "、".join(s["missing_periods"])
+            elif category.cycle == "review":
+                what += f"，有内容超过 {category.review_days} 天未复核"
             elif s["latest_date"]:
                 what += f"，最近一次公开于 {s['latest_date']}"
         else:
@@ -124,7 +146,7 @@ def format_problems(data: dict) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     _, _, config = _load(args)
-    data = run_check(config)
+    data = run_check(config, args.previous)
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -230,7 +252,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
+def cmd_mask(args: argparse.Namespace) -> int:
+    from .privacy import mask_file
+
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            changes = mask_file(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = "不是 UTF-8 编码，请先运行 gongkai fix-encoding" if isinstance(exc, UnicodeDecodeError) else exc
+            print(f"{name}: 无法处理：{reason}", file=sys.stderr)
+            status = EXIT_PROBLEMS
+            continue
+        for line, before, after in changes:
+            print(f"{name}:{line}: {before} → {after}")
+        if not changes:
+            print(f"{name}: 没有发现需要打码的号码。")
+    return status
+
+
+def cmd_fix_encoding(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"{name}: 无法读取：{exc}", file=sys.stderr)
+            status = EXIT_PROBLEMS
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            print(f"{name}: 已经是 UTF-8，无需转换。")
+            continue
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            print(f"{name}: 既不是 UTF-8 也不是 GBK/GB18030（第 {line} 行），"
+                  "请用记事本打开后另存为 UTF-8。", file=sys.stderr)
+            status = EXIT_PROBLEMS
+            continue
+        backup = path.with_name(path.name + ".gbk.bak")
+        backup.write_bytes(data)
+        path.write_bytes(text.encode("utf-8"))
+        print(f"{name}: 已从 GBK/GB18030 转为 UTF-8，原文件保存为 {backup.name}。")
+    return status
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "mask": cmd_mask,
+            "fix-encoding": cmd_fix_encoding}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import markdown
+import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -45,16 +46,40 @@ class _TableExtension(Extension):
         md.treeprocessors.register(_TableProcessor(md), "gongkai_tables", 5)
 
 
+# What a notice body may contain after sanitizing: the Markdown output and
+# the usual formatting of text pasted from Word or a web page. Scripts,
+# styles, iframes, forms, event handlers and javascript: URLs are dropped.
+_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "div", "dl",
+         "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li",
+         "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+         "th", "thead", "tr", "u", "ul"}
+_ATTRIBUTES = {
+    "a": {"href", "title", "id"}, "abbr": {"title"}, "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "style"}, "th": {"colspan", "rowspan", "style", "scope"},
+    "ol": {"start"}, "li": {"id"}, "sup": {"id"}, "div": {"role", "aria-label", "tabindex"},
+}  # class attributes are allowed per tag in _CLASSES
+_CLASSES = {"div": {"gk-table", "footnote"}, "tr": {"gk-total"}, "a": {"footnote-ref", "footnote-backref"}}
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
+                     allowed_classes=_CLASSES, clean_content_tags={"script", "style", "iframe", "object",
+                                                                   "embed", "template", "noscript"},
+                     url_schemes={"http", "https", "mailto", "tel"}, filter_style_properties={"text-align"},
+                     strip_comments=True)
+
+
 class Renderer:
-    """Renders notice bodies; one instance reused across a build."""
+    """Renders notice bodies to safe HTML; one instance reused across a build."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(
             extensions=["tables", "sane_lists", "attr_list", "footnotes", "def_list", "abbr",
                         _TableExtension()],
+            extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
             output_format="html",
         )
 
     def render(self, text: str) -> str:
         self._md.reset()
-        return self._md.convert(text)
+        return sanitize(self._md.convert(text))

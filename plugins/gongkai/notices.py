@@ -14,6 +14,7 @@ another, and no input produces a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -45,6 +46,7 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 
 STATUSES = {"published": "已公开", "draft": "草稿", "withdrawn": "已撤回"}
 FRONT_MATTER_LIMIT = 64 * 1024
+FILE_LIMIT = 4 * 1024 * 1024  # a notice is text; anything larger is a scan or a mistake
 _BOM = b"\xef\xbb\xbf"
 _KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?=\s|$)")
 _FULLWIDTH_COLON = re.compile(r"\s*([A-Za-z_][\w-]*)\s*：")
@@ -61,6 +63,7 @@ class Source:
     body: str
     body_line: int
     problems: tuple[Problem, ...] = ()
+    digest: str = ""  # sha256 of the normalized text, for tamper evidence
 
     def line(self, key: str) -> int:
         return self.key_lines.get(key, 1)
@@ -102,6 +105,7 @@ class Notice:
     status: str = "published"
     corrects: str | None = None
     summary: str | None = None
+    digest: str = ""
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
@@ -136,6 +140,9 @@ def parse_source(data: bytes, path: str) -> Source:
     def failed(line: int, code: str, message: str, *more: Problem) -> Source:
         return Source(path, {}, {}, "", 1, (error(path, line, code, message), *more))
 
+    if len(data) > FILE_LIMIT:
+        return failed(1, "file.too-large", f"文件有 {len(data) // 1024 // 1024} MB，超过了公告文件 4 MB 的上限。"
+                      "请不要把扫描件或图片直接粘贴进公告：图片请放在 content/images/ 中，在正文中用 ![说明](图片地址) 引用。")
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:
@@ -147,6 +154,7 @@ def parse_source(data: bytes, path: str) -> Source:
         return failed(1, "encoding", "文件里有空字符（\\0），不像是文本文件。请确认这是用记事本等编辑器保存的 Markdown（.md）文件。")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    digest = normalized_digest(lines)
     first = next((i for i, s in enumerate(lines) if s.strip()), None)
     if first is None:
         return failed(1, "front-matter", "文件是空的。请从模板复制（gongkai new …），第一行写 ---，"
@@ -193,7 +201,13 @@ def parse_source(data: bytes, path: str) -> Source:
         if match:
             key_lines.setdefault(match.group(1), offset + i)
     meta = {str(k): v for k, v in meta.items()}
-    return Source(path, meta, key_lines, body, body_line)
+    return Source(path, meta, key_lines, body, body_line, digest=digest)
+
+
+def normalized_digest(lines: list[str]) -> str:
+    """sha256 of the text as a reader sees it: line ends, trailing spaces and BOM do not count."""
+    text = "\n".join(line.rstrip() for line in lines).strip("\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _encoding_message(data: bytes, path: str, line: int) -> str:
@@ -203,8 +217,8 @@ def _encoding_message(data: bytes, path: str, line: int) -> str:
     except UnicodeDecodeError:
         guess = ""
     return (f"文件不是 UTF-8 编码，第 {line} 行起有无法识别的文字。{guess}"
-            f"请用记事本打开，“另存为”时编码选 UTF-8；或运行 iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8 "
-            "后用新文件替换。")
+            f"请运行 gongkai fix-encoding {path} 转为 UTF-8（原文件会另存备份）；"
+            "或用记事本打开，“另存为”时编码选 UTF-8。")
 
 
 def _lint_front_matter(block: list[str], offset: int, path: str) -> Iterable[Problem]:
@@ -437,7 +451,7 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
         return None, problems
     slug = slugify(values.pop("slug", None) or PurePosixPath(path).stem)
     notice = Notice(path=path, slug=slug, body=source.body, body_line=source.body_line,
-                    lines=dict(source.key_lines), **values)
+                    digest=source.digest, lines=dict(source.key_lines), **values)
     return notice, problems
 
 

@@ -15,6 +15,7 @@ WARNING = "warning"
 # Stable problem codes. Other programs match on these: never rename one.
 CODES: dict[str, str] = {
     "encoding": "文件不是 UTF-8 编码",
+    "file.too-large": "文件太大，不像是一份公告",
     "front-matter": "文件头（--- 之间的 YAML）缺失或写法有误",
     "field.missing": "缺少必填字段",
     "field.invalid": "字段的值无法识别",
@@ -24,6 +25,15 @@ CODES: dict[str, str] = {
     "duplicate": "同一栏目同一期重复公开，或两个公告占用同一网址",
     "late": "信息形成后超过规定工作日才公开",
     "calendar": "缺少该年度的法定节假日数据",
+    "privacy.id-number": "公布了完整的身份证号码",
+    "privacy.bank-card": "公布了银行卡号",
+    "privacy.phone": "在涉及隐私的栏目中公布了手机号码",
+    "privacy.column": "涉及隐私的栏目设了身份证号、银行卡号、电话、住址等列",
+    "finance.balance": "期初 + 收入 − 支出 ≠ 期末",
+    "finance.continuity": "本期期初余额与上一期期末余额不一致",
+    "table.total": "表格合计行不等于上面各行之和",
+    "record.changed": "已公开的公告被修改却没有更正记录",
+    "record.removed": "已公开的公告被删除而不是标为撤回",
 }
 
 

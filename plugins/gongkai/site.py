@@ -26,6 +26,7 @@ from .markup import Renderer
 from .model import Township, build_township, report
 from .notices import notice_files, parse_source
 from .problems import Problem
+from .records import manifest
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ class BoardGenerator(Generator, FileStampDataCacher):
         output = Path(self.output_path)
         data = report(township, self.problems, self.notice_count)
         (output / "status.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        (output / "manifest.json").write_text(json.dumps(manifest(township.notices, township.today),
+                                                         ensure_ascii=False, indent=1), encoding="utf-8")
         for path, text in all_feeds(township, self.bodies).items():
             target = output / path
             target.parent.mkdir(parents=True, exist_ok=True)

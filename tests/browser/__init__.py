@@ -1,0 +1,1 @@
+"""The demo township in a real browser (Playwright driving Debian's chromium)."""

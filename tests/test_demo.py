@@ -1,0 +1,42 @@
+"""The embedded demo township: complete, clean, and showing every status."""
+
+import json
+
+from conftest import ROOT, run_gongkai
+
+
+def test_demo_checks_clean_with_every_status():
+    result = run_gongkai("check", "--format", "json", cwd=ROOT, today=None)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    report = json.loads(result.stdout)
+    assert [p for p in report["problems"] if p["severity"] == "error"] == []
+    statuses = {(s["board"], s["category"]): s["status"] for s in report["sections"]}
+    assert set(statuses.values()) == {"current", "due", "overdue"}
+    assert statuses[("township", "finance")] == "due"
+    assert statuses[("hexi", "finance")] == "overdue"
+    assert statuses[("beishan", "finance")] == "overdue"
+    assert statuses[("liujiazhuang", "major-matters")] == "overdue"  # event cycle
+    assert statuses[("township", "service-guides")] == "overdue"  # review cycle
+    assert statuses[("nanwan", "major-matters")] == "current"
+
+
+def test_demo_has_four_villages_every_category_and_two_years():
+    report = json.loads(run_gongkai("check", "--format", "json", cwd=ROOT, today=None).stdout)
+    boards = {s["board"] for s in report["sections"]}
+    assert len(boards - {"township"}) >= 4
+    assert {s["category"] for s in report["sections"]} == {
+        "finance", "subsidies", "low-income-aid", "major-matters", "service-guides"}
+    years = {s["latest_date"][:4] for s in report["sections"] if s["latest_date"]}
+    assert report["notices"] >= 100
+    assert {"2026"} <= years
+    dates = sorted(p.name for p in (ROOT / "content" / "township" / "finance").glob("*.md"))
+    assert dates[0].startswith("2025") and dates[-1].startswith("2026")
+
+
+def test_demo_builds_with_a_page_per_notice(demo):
+    report = json.loads((demo.output / "status.json").read_text(encoding="utf-8"))
+    pages = [p for p in demo.output.rglob("*.html") if p.parent.parent.parent == demo.output]
+    assert len(pages) >= 140
+    assert report["today"] == "2026-11-08"
+    assert (demo.output / "pages" / "about.html").is_file()
+    assert not (demo.output / "township" / "finance" / "2026-10.html").exists()  # the draft
