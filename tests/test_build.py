@@ -55,7 +55,7 @@ def test_status_json_is_the_check_report_as_of_the_build(minimal_built):
 def test_home_lists_every_board(minimal_built):
     soup = minimal_built.soup("index.html")
     links = {a["href"] for a in soup.find_all("a", href=True)}
-    assert "./township/index.html" in links and "./nanwan/index.html" in links
+    assert "./township/index.html" in links and "./nanwan/index.html" in links  # relative: opens from disk too
     assert "南湾村" in soup.get_text() and "东大地乡人民政府" in soup.get_text()
 
 
@@ -74,8 +74,8 @@ def test_notice_page_says_period_dates_and_corrections(minimal_built):
     assert "2026年第三季度" in text
     assert "2026年10月9日" in text  # published
     assert "2026年10月20日" in text and "更正支出第2行金额" in text  # last corrected, with the note
-    total = soup.select_one("tr.gk-total")
-    assert total is not None and "3,500.00" in total.get_text()
+    totals = [tr.get_text(" ", strip=True) for tr in soup.select("div.gk-table tr.gk-total")]
+    assert "合计 3,500.00" in totals
     assert soup.select_one("div.gk-table table th[scope=col]") is not None
 
 

@@ -184,6 +184,8 @@ def build_site(settings_path: Path, today: str | None, output: str | None = None
         override["PLUGINS"] = [*(own.get("PLUGINS") or []), "gongkai"]
     if "THEME" not in own:
         override["THEME"] = str(THEME_DIR)
+    if "RELATIVE_URLS" not in own:
+        override["RELATIVE_URLS"] = True  # the output opens from disk as well as from a server
     previous = os.environ.get("GONGKAI_TODAY")
     if today:
         os.environ["GONGKAI_TODAY"] = today
