@@ -27,6 +27,7 @@ from .model import Township, build_township, report
 from .notices import notice_files, parse_source
 from .problems import Problem
 from .records import manifest
+from .reports import catalog_rows, report_years, yearly_report
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,12 @@ class BoardGenerator(Generator, FileStampDataCacher):
         write("index.html", "index", page_kind="home")
         write("status/index.html", "status", page_kind="status")
         write("404.html", "404", page_kind="404")
+        write("catalog/index.html", "catalog", catalog=catalog_rows(self.config), page_kind="catalog")
+        years = report_years(township)
+        for year in years:
+            report_ = yearly_report(township, year)
+            write(f"reports/{year}.html", "report", report=report_, years=years, page_kind="report",
+                  chart_items=[(b.board.name, b.rate) for b in report_.boards])
         for board in township.boards:
             write(board.url, "board", board=board, page_kind="board")
             for section in board.sections:

@@ -1,0 +1,71 @@
+"""A reader without a mouse: the skip link comes first, and focus can always be seen."""
+
+from __future__ import annotations
+
+import pytest
+
+PAGES = {
+    "home": "/index.html",
+    "board": "/township/index.html",
+    "notice": "/nanwan/finance/2026-q2.html",
+}
+CASES = [pytest.param(path, width, id=f"{name}-{width}") for name, path in PAGES.items() for width in (360, 1280)]
+
+# What the reader can see of the element that has focus.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  const transparent = (c) => c === 'transparent' || /^rgba\\(.*,\\s*0\\)$/.test(c);
+  return {
+    tag: el.tagName.toLowerCase(),
+    id: el.id,
+    href: el.getAttribute('href'),
+    text: (el.innerText || '').trim().slice(0, 40),
+    inMain: !!el.closest('main'),
+    onScreen: box.width >= 10 && box.height >= 10 && box.left >= 0 && box.top >= 0
+      && box.right <= window.innerWidth + 1 && box.bottom <= window.innerHeight + 1,
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !transparent(style.outlineColor),
+    boxShadow: style.boxShadow !== 'none',
+    styles: `outline: ${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}; box-shadow: ${style.boxShadow}`,
+  };
+}"""
+
+
+def focused(tab) -> dict:
+    return tab.page.evaluate(FOCUSED)
+
+
+@pytest.mark.parametrize(("path", "width"), CASES)
+def test_skip_link_comes_first_and_jumps_to_the_content(page, path, width):
+    tab = page(width)
+    tab.goto(path)
+    tab.page.keyboard.press("Tab")
+    first = focused(tab)
+    assert (first["tag"], first["href"]) == ("a", "#main"), f"the first Tab lands on {first}, not the skip link"
+    assert first["text"] == "跳到正文"
+    assert first["onScreen"], "the focused skip link is not shown on screen"
+
+    tab.page.keyboard.press("Enter")
+    assert focused(tab)["id"] == "main", "the skip link does not move focus to <main>"
+    assert tab.page.url.endswith("#main")
+    tab.page.keyboard.press("Tab")
+    after = focused(tab)
+    assert after["inMain"], f"after the skip link the next Tab goes to {after}, outside the content"
+
+
+@pytest.mark.parametrize(("path", "width"), CASES)
+def test_focus_is_visible_on_links(page, path, width):
+    """Tab through the header and into the content: every focused link shows a ring or bar."""
+    tab = page(width)
+    tab.goto(path)
+    links = []
+    for _ in range(15):
+        tab.page.keyboard.press("Tab")
+        now = focused(tab)
+        if now["tag"] == "a":
+            links.append(now)
+    assert len(links) >= 5, f"only {len(links)} links reached with Tab"
+    assert any(link["inMain"] for link in links), "Tab never reached a link in the content"
+    unseen = [f"{link['text']!r} ({link['styles']})" for link in links if not (link["outline"] or link["boxShadow"])]
+    assert unseen == [], "links with no visible focus"
