@@ -91,3 +91,46 @@ def test_usage_errors_exit_2(minimal):
     missing = minimal.check("nowhere")
     assert missing.returncode == 2 and "找不到公告目录" in missing.stderr
     assert run_gongkai("nonsense", cwd=minimal.root).returncode == 2
+
+
+def test_new_writes_a_skeleton_that_checks_with_warnings_only(minimal):
+    result = run_gongkai("new", "财务公开", "--board", "nanwan", cwd=minimal.root)
+    assert result.returncode == 0, result.stderr
+    path = result.stdout.splitlines()[0]
+    assert path == "content/nanwan/finance/2026-q4.md"  # the oldest period not yet published
+    text = (minimal.root / path).read_text(encoding="utf-8")
+    assert "board: nanwan\ncategory: finance\ndate: 2026-11-22\nperiod: 2026-Q4\n" in text
+    assert "opening: 13399.50" in text  # the previous quarter's closing
+    report = minimal.check_json()
+    mine = [p for p in report["problems"] if p["file"] == path]
+    assert mine and {p["severity"] for p in mine} == {"warning"}
+    assert {p["code"] for p in mine} == {"placeholder"}
+
+
+def test_new_for_each_category_checks_clean_of_errors(minimal):
+    for category, board in (("subsidies", "nanwan"), ("low-income-aid", "南湾村"), ("major-matters", "township"),
+                            ("service-guides", "township"), ("finance", "township")):
+        result = run_gongkai("new", category, "--board", board, cwd=minimal.root)
+        assert result.returncode == 0, result.stderr
+    report = minimal.check_json()
+    assert [p for p in report["problems"] if p["severity"] == "error"] == []
+
+
+def test_new_refuses_to_overwrite_and_suggests_boards(minimal):
+    first = run_gongkai("new", "finance", "--board", "nanwan", "--period", "2026-Q3", cwd=minimal.root)
+    assert first.returncode == 1 and "已经存在" in first.stderr  # 2026-q3.md is in the fixture
+    unknown = run_gongkai("new", "finance", "--board", "nanwn", cwd=minimal.root)
+    assert unknown.returncode == 2 and "是否想写 nanwan" in unknown.stderr
+    wrong = run_gongkai("new", "subsidies", "--board", "township", cwd=minimal.root)
+    assert wrong.returncode == 2 and "没有“惠农补贴”栏目" in wrong.stderr
+
+
+def test_township_archetype_overrides_the_default(minimal):
+    (minimal.root / "archetypes").mkdir()
+    (minimal.root / "archetypes" / "major-matters.md").write_text(
+        "---\ntitle: ${title}\nboard: ${board}\ncategory: ${category}\ndate: ${date}\n---\n本乡自定模板。\n",
+        encoding="utf-8")
+    result = run_gongkai("new", "major-matters", "--board", "township", "--title", "修路: 第二期", cwd=minimal.root)
+    assert result.returncode == 0, result.stderr
+    text = (minimal.root / result.stdout.splitlines()[0]).read_text(encoding="utf-8")
+    assert "本乡自定模板" in text and 'title: "修路: 第二期"' in text

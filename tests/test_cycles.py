@@ -44,7 +44,7 @@ def status(category, notices, today, start=START):
 def test_deadline_day_itself_is_due():
     s = status(MONTHLY, months(*range(1, 10)), "2026-11-10")
     assert (s.status, s.next_deadline, s.days_overdue, s.missing_periods) == ("due", D("2026-11-10"), 0, ())
-    assert str(s.due_period) == "2026-10"
+    assert str(s.next_period) == "2026-10"
 
 
 def test_day_after_deadline_is_overdue():

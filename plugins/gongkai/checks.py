@@ -15,6 +15,8 @@ from . import finance, privacy
 from .config import Config
 from .notices import Notice, Source, validate
 from .problems import Problem, error, warning
+
+PLACEHOLDER = "待填写"  # what archetypes mark blanks with
 from .workdays import unofficial_years, workdays_between
 
 
@@ -62,11 +64,25 @@ def trust(notice: Notice, config: Config) -> Iterable[Problem]:
             for cell in cells:
                 if any(word in cell for word in privacy.PRIVATE_COLUMNS):
                     yield error(path, notice.body_line + i, "privacy.column", privacy.column_message(cell, section.name))
+    yield from placeholders(notice)
     wrong = finance.balance_error(notice)
     if wrong:
         yield error(path, notice.line("balance"), "finance.balance", wrong)
     for total in finance.table_errors(notice.body):
         yield error(path, notice.body_line + total.line, "table.total", total.message)
+
+
+def placeholders(notice: Notice) -> Iterable[Problem]:
+    """Blanks left from the template: （待填写） marks what the clerk still has to write."""
+    for key, line in notice.lines.items():
+        value = getattr(notice, key, None)
+        if isinstance(value, str) and PLACEHOLDER in value:
+            yield warning(notice.path, line, "placeholder", f"{key} 还没有填写，现在是“{value}”。请换成实际内容。")
+    for i, text in enumerate(notice.body.split("\n")):
+        if PLACEHOLDER in text:
+            yield warning(notice.path, notice.body_line + i, "placeholder",
+                          "正文里还有“（待填写）”的地方，请换成实际内容后再公开。")
+            break
 
 
 def notice_corrections_findings(notice: Notice) -> Iterable[privacy.Finding]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import dataclasses
 import json
 import sys
@@ -54,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="有逾期栏目时也以 1 退出")
     check.add_argument("--previous", metavar="PATH_OR_URL",
                        help="与以前发布的 manifest.json 比较，找出未经更正就被改动或被删除的公告")
+
+    new = commands.add_parser("new", help="按模板新建一份公告",
+                              description="在 content/<公开栏>/<类别>/ 下按模板新建公告，已填好公开栏、类别、日期和应公开的期间。")
+    new.add_argument("category", metavar="CATEGORY", help="类别代码或中文名，例如 finance 或 财务公开")
+    new.add_argument("--board", required=True, help="公开栏代码或中文名，例如 nanwan 或 南湾村")
+    new.add_argument("--period", help="公开期间，例如 2026-Q3（默认：最早未公开的一期）")
+    new.add_argument("--title", help="标题（默认按公开栏、期间和类别生成）")
+    common(new)
 
     mask = commands.add_parser("mask", help="把文件中的身份证号、银行卡号、手机号改为打码形式",
                                description="就地修改文件：身份证号只留前6位和后4位，银行卡号只留前后4位，"
@@ -164,8 +173,6 @@ def build_site(settings_path: Path, today: str | None, output: str | None = None
     A site that names no plugins or theme gets gongkai's, so that a
     ``pelicanconf.py`` holding only the GONGKAI_* settings builds.
     """
-    import os
-
     from pelican import Pelican
     from pelican import log as pelican_log
     from pelican.settings import read_settings
@@ -254,6 +261,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .checks import check_all
+    from .model import build_township
+    from .newnotice import NewError, draft, write
+    from .notices import read_sources
+
+    _, _, config = _load(args)
+    notices, _ = check_all(read_sources(config), config)
+    try:
+        path = write(draft(config, build_township(config, notices), args.category, args.board, args.period,
+                           args.title))
+    except NewError as exc:
+        print(f"gongkai new: {exc}", file=sys.stderr)
+        return EXIT_USAGE if "没有" in str(exc) or "无法识别" in str(exc) else EXIT_PROBLEMS
+    print(config.relpath(path))
+    print("请用记事本等编辑器打开它，把所有“（待填写）”换成实际内容，然后运行 gongkai check。")
+    return EXIT_OK
+
+
 def cmd_mask(args: argparse.Namespace) -> int:
     from .privacy import mask_file
 
@@ -306,7 +332,7 @@ def cmd_fix_encoding(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "mask": cmd_mask,
+COMMANDS = {"new": cmd_new, "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "mask": cmd_mask,
             "fix-encoding": cmd_fix_encoding}
 
 
@@ -314,6 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # `gongkai check | head`: the reader has what it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        return EXIT_OK
     except SettingsError as exc:
         print(f"设置错误 {exc.key}: {exc.message}", file=sys.stderr)
         return EXIT_USAGE

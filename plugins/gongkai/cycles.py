@@ -33,7 +33,7 @@ class SectionStatus:
     next_deadline: dt.date | None
     days_overdue: int
     missing_periods: tuple[Period, ...]
-    due_period: Period | None = None  # the ended, uncovered period whose deadline is still ahead
+    next_period: Period | None = None  # the earliest uncovered period: the one next_deadline is for
 
     @property
     def label(self) -> str:
@@ -100,32 +100,29 @@ def _periodic(category: Category, notices: Sequence[Notice], today: dt.date, sta
     for notice in notices:
         covered.update(notice.period.months())
     missing: list[Period] = []
-    due_period: Period | None = None
-    next_deadline: dt.date | None = None
+    first_open: Period | None = None  # the earliest period not covered
     for i, period in enumerate(periods_from(category.period_kind, start)):
         ended = period.end < today
-        if not ended and (next_deadline is not None or i > _HORIZON + _periods_until(start, today)):
+        if not ended and (first_open is not None or i > _HORIZON + _periods_until(start, today)):
             break
         if covered.issuperset(period.months()):
             continue
-        period_deadline = deadline(period, category)
-        if next_deadline is None:
-            next_deadline = period_deadline
+        if first_open is None:
+            first_open = period
         if not ended:
             break
-        if period_deadline < today:
+        if deadline(period, category) < today:
             missing.append(period)
-        elif due_period is None:
-            due_period = period
+    next_deadline = deadline(first_open, category) if first_open else None
     if missing:
         status = OVERDUE
-    elif due_period is not None:
+    elif first_open is not None and first_open.end < today:
         status = DUE
     else:
         status = CURRENT
     days = (today - next_deadline).days if status == OVERDUE else 0
     return SectionStatus(status=status, next_deadline=next_deadline, days_overdue=days,
-                         missing_periods=tuple(missing), due_period=due_period, **common)
+                         missing_periods=tuple(missing), next_period=first_open, **common)
 
 
 def _periods_until(start: dt.date, today: dt.date) -> int:

@@ -7,6 +7,7 @@ site generator, the status report and ``gongkai check``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -72,6 +73,9 @@ class Section:
     @property
     def latest(self) -> list[Notice]:
         return self.notices[: self.latest_count]
+
+    def balances(self) -> list[tuple[str, Decimal, Decimal]]:
+        return balance_series(self)
 
     def by_year(self) -> list[tuple[int, list[Notice]]]:
         return [(year, list(items)) for year, items in groupby(self.notices, key=lambda n: n.date.year)]
@@ -166,3 +170,16 @@ def report(township: Township, problems: Sequence, notices: int) -> dict:
         "sections": [s.status.as_dict() for s in township.sections],
         "problems": [p.as_dict() for p in problems],
     }
+
+
+def balance_series(section: Section) -> list[tuple[str, Decimal, Decimal]]:
+    """(period label, opening, closing) of a finance section, oldest first.
+
+    One point per period: a correction replaces the notice it corrects.
+    """
+    latest: dict[str, Notice] = {}
+    for notice in sorted(section.notices, key=lambda n: (n.date, n.path)):
+        if notice.balance is not None and notice.period is not None and notice.status == "published":
+            latest[str(notice.period)] = notice
+    ordered = sorted(latest.values(), key=lambda n: n.period.sort_key)
+    return [(n.period.label, n.balance.opening, n.balance.closing) for n in ordered]

@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "board.unknown": "公开栏不存在",
     "category.unknown": "公开类别不存在或不属于该公开栏",
     "duplicate": "同一栏目同一期重复公开，或两个公告占用同一网址",
+    "placeholder": "模板里的“（待填写）”还没有填",
     "late": "信息形成后超过规定工作日才公开",
     "calendar": "缺少该年度的法定节假日数据",
     "privacy.id-number": "公布了完整的身份证号码",

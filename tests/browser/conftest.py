@@ -34,6 +34,8 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package (.[test])")
+# Statuses are settled once a page has loaded: a failing check need not wait long.
+sync_api.expect.set_options(timeout=2_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -118,6 +120,12 @@ class Tab:
         path = SCREENSHOTS / f"{name}-{self.width}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+    def forget(self) -> None:
+        """Clear what was logged and fetched, before the next page."""
+        self.console_errors.clear()
+        self.requests.clear()
+        self.bad_responses.clear()
 
     def close(self) -> None:
         self.page.context.close()

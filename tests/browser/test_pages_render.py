@@ -61,28 +61,34 @@ MEASURE = """() => {
 
 @pytest.fixture(scope="module")
 def visit(new_tab):
-    """``visit(name, width)``: open the page once, photograph it, return what was seen."""
+    """``visit(name, width)``: open the page once, photograph it, return what was seen.
+
+    One window per width, reused from page to page, as a reader clicks through.
+    """
+    tabs = {}
     seen: dict[tuple[str, int], dict] = {}
 
     def _visit(name: str, width: int) -> dict:
         if (name, width) not in seen:
-            tab = new_tab(width)
-            try:
-                response = tab.goto(PAGES[name])
-                tab.page.evaluate("document.fonts.ready.then(() => true)")
-                tab.screenshot(name)
-                seen[name, width] = {
-                    "status": response.status,
-                    **tab.page.evaluate(MEASURE),
-                    "console_errors": list(tab.console_errors),
-                    "bad_responses": list(tab.bad_responses),
-                    "foreign": tab.foreign_requests(),
-                }
-            finally:
-                tab.close()
+            if width not in tabs:
+                tabs[width] = new_tab(width)
+            tab = tabs[width]
+            tab.forget()
+            response = tab.goto(PAGES[name])
+            tab.page.evaluate("document.fonts.ready.then(() => true)")
+            tab.screenshot(name)
+            seen[name, width] = {
+                "status": response.status,
+                **tab.page.evaluate(MEASURE),
+                "console_errors": list(tab.console_errors),
+                "bad_responses": list(tab.bad_responses),
+                "foreign": tab.foreign_requests(),
+            }
         return seen[name, width]
 
-    return _visit
+    yield _visit
+    for tab in tabs.values():
+        tab.close()
 
 
 @pytest.mark.parametrize(("name", "width"), CASES)
@@ -104,7 +110,8 @@ def test_page_fits_the_window(visit, name, width):
     for table in seen["tables"]:
         assert table["wrapped"], f"table {table['caption']!r} is not inside a .gk-table wrapper"
         assert table["overflowX"] in ("auto", "scroll"), (
-            f"the .gk-table wrapper of {table['caption']!r} does not scroll sideways (overflow-x: {table['overflowX']})")
+            f"the .gk-table wrapper of {table['caption']!r} does not scroll sideways "
+            f"(overflow-x: {table['overflowX']})")
         assert table["right"] <= seen["innerWidth"] + 1, f"table {table['caption']!r} runs off the window"
 
 

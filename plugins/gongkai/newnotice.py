@@ -1,0 +1,119 @@
+"""``gongkai new``: a correct notice skeleton, pre-filled from the settings and the calendar.
+
+The skeleton comes from the site's ``archetypes/<category>.md`` when the
+township has one, else from the templates shipped with gongkai. Every
+blank a clerk must fill is marked （待填写）, which ``check`` reports as a
+warning until it is filled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from string import Template
+
+from .config import Config
+from .model import Township
+from .notices import slugify
+from .periods import Period, parse_period
+from .problems import closest
+
+PACKAGE_ARCHETYPES = Path(__file__).resolve().parent / "archetypes"
+from .checks import PLACEHOLDER  # noqa: E402 - the mark check looks for
+
+
+class NewError(Exception):
+    """A request ``new`` cannot carry out; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    path: Path
+    text: str
+
+
+def _resolve(spelling: str, choices: dict[str, str], what: str, known: str) -> str:
+    if spelling in choices:
+        return choices[spelling]
+    hint = closest(spelling, choices)
+    raise NewError(f"没有名为“{spelling}”的{what}。" + (f"是否想写 {hint}？" if hint else "") + f"可用的{what}：{known}。")
+
+
+def archetype(site_dir: Path, category: str) -> str:
+    for folder in (site_dir / "archetypes", PACKAGE_ARCHETYPES):
+        for name in (f"{category}.md", "default.md"):
+            if (folder / name).is_file():
+                return (folder / name).read_text(encoding="utf-8-sig")
+    raise NewError("找不到公告模板（archetypes）。")  # pragma: no cover - the package ships them
+
+
+def _previous_closing(township: Township, board: str, category: str, period: Period) -> Decimal:
+    section = township.sections_by_key[f"{board}/{category}"]
+    before = period.start - dt.timedelta(days=1)
+    for notice in sorted(section.notices, key=lambda n: n.date, reverse=True):
+        if notice.balance is not None and notice.period is not None and notice.period.end == before \
+                and notice.status == "published":
+            return notice.balance.closing
+    return Decimal("0.00")
+
+
+def draft(config: Config, township: Township, category_ref: str, board_ref: str,
+          period_ref: str | None = None, title: str | None = None) -> Draft:
+    """The new notice's path and text; nothing is written."""
+    board_slug = _resolve(board_ref, config.board_spellings(), "公开栏",
+                          "、".join(f"{b.slug}（{b.name}）" for b in config.boards))
+    category_slug = _resolve(category_ref, config.category_spellings(), "公开类别",
+                             "、".join(f"{c.slug}（{c.name}）" for c in config.categories.values()))
+    board = config.board(board_slug)
+    if category_slug not in board.categories:
+        names = "、".join(f"{c}（{config.categories[c].name}）" for c in board.categories)
+        raise NewError(f"{board.name}没有“{config.categories[category_slug].name}”栏目。它的栏目有：{names}。")
+    section = config.section(board_slug, category_slug)
+    today = config.today
+    period = None
+    if period_ref:
+        try:
+            period = parse_period(period_ref)
+        except ValueError as exc:
+            raise NewError(str(exc)) from None
+    elif section.is_periodic:
+        status = township.sections_by_key[f"{board_slug}/{category_slug}"].status
+        period = status.missing_periods[0] if status.missing_periods else status.next_period
+    given = title
+    if title is None:
+        if period is not None:
+            title = f"{board.name}{period.label}{section.name}"
+        elif section.cycle == "review":
+            title = f"（{PLACEHOLDER}）办事指南"
+        else:
+            title = f"{board.name}关于（{PLACEHOLDER}）的公示"
+    stem = str(period).lower() if period is not None else today.isoformat()
+    name = f"{stem}-{slugify(given)[:40]}" if given else (stem if period is not None else f"{stem}-{category_slug}")
+    path = config.content_dir / board_slug / category_slug / f"{name}.md"
+    opening = _previous_closing(township, board_slug, category_slug, period) if period else Decimal("0.00")
+    template = archetype(config.base_dir, category_slug)
+    required = "".join(f"{key}: （{PLACEHOLDER}）\n" for key in section.require if f"{key}:" not in template)
+    text = Template(template).safe_substitute(
+        title=_yaml_text(title), board=board_slug, category=category_slug, date=today.isoformat(),
+        period_line=f"period: {period}\n" if period is not None else "", required=required,
+        opening=f"{opening:.2f}", board_name=board.name, period_label=period.label if period else "",
+        category_name=section.name)
+    return Draft(path, text)
+
+
+def _yaml_text(text: str) -> str:
+    """A title safe as a YAML plain scalar, quoted when it needs to be."""
+    if any(ch in text for ch in ":#'\"{}[]&*!|>%@`") or text.strip() != text:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def write(new: Draft) -> Path:
+    if new.path.exists():
+        raise NewError(f"{new.path} 已经存在，不会覆盖。请打开它继续编辑，或用 --title 换一个名字。")
+    new.path.parent.mkdir(parents=True, exist_ok=True)
+    with new.path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(new.text)
+    return new.path
