@@ -1,7 +1,6 @@
 """Bad settings stop with a message naming the key (exit 2), never a traceback."""
 
 import pytest
-
 from conftest import run_gongkai
 from gongkai.config import Config, SettingsError
 

@@ -5,13 +5,12 @@ Each case names the rule of DESIGN.md "Update cycles" it proves.
 
 import datetime as dt
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from gongkai.config import Category
 from gongkai.cycles import SEVERITY, section_status
 from gongkai.notices import Notice
 from gongkai.periods import parse_period
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 D = dt.date.fromisoformat
 MONTHLY = Category("finance", "财务公开", "monthly", grace_days=10)

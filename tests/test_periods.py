@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from gongkai.periods import Period, parse_date, parse_period, periods_from
 
 

@@ -44,7 +44,7 @@ def test_text_output_is_one_problem_a_line(tmp_path):
     lines = result.stdout.splitlines()
     assert "content/board-unknown.md:3: error board.unknown: 没有名为“南弯村”的公开栏。是否想写 nanwan？" in lines[0]
     expected = json.loads((SITES / "bad-input" / "expected.json").read_text(encoding="utf-8"))
-    assert sum(":" in line and " error " in line or " warning " in line for line in lines) >= len(expected)
+    assert sum((":" in line and " error " in line) or " warning " in line for line in lines) >= len(expected)
     assert "个错误" in result.stdout
 
 

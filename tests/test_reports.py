@@ -6,7 +6,7 @@ from gongkai.config import Config
 from gongkai.model import build_township
 from gongkai.notices import Correction, Notice
 from gongkai.periods import parse_period
-from gongkai.reports import catalog_rows, report_years, yearly_report
+from gongkai.reports import catalog_rows, yearly_report
 
 D = dt.date.fromisoformat
 SETTINGS = {
@@ -59,7 +59,7 @@ def test_quarter_covered_by_monthly_notices_is_published_when_its_last_month_is(
 def test_report_years_are_those_with_notices(tmp_path):
     config = Config.from_settings(SETTINGS, tmp_path)
     township = build_township(config, [finance(12, "2026-01-05"), finance(1, "2026-02-05")])
-    assert report_years(township) == [2026]
+    assert township.report_years == [2026]
 
 
 def test_catalog_has_a_row_per_board_and_category(tmp_path):

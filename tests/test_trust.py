@@ -4,15 +4,14 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import run_gongkai
 from gongkai import privacy
 from gongkai.checks import check_all
 from gongkai.config import Config, load_settings_file
 from gongkai.markup import Renderer
 from gongkai.notices import parse_source
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # -- personal numbers ------------------------------------------------------
 
@@ -207,7 +206,7 @@ def test_fuzz_structured_notices_never_raise(fields, text, newline, bom):
     data = newline.join(lines).encode("utf-8", "surrogatepass")
     if bom:
         data = b"\xef\xbb\xbf" + data
-    notices, problems = check_all([parse_source(data, "f.md")], config())
+    _, problems = check_all([parse_source(data, "f.md")], config())
     assert all(p.line >= 1 and p.code and p.message for p in problems)
 
 

@@ -15,9 +15,9 @@ from . import finance, privacy
 from .config import Config
 from .notices import Notice, Source, validate
 from .problems import Problem, error, warning
+from .workdays import unofficial_years, workdays_between
 
 PLACEHOLDER = "待填写"  # what archetypes mark blanks with
-from .workdays import unofficial_years, workdays_between
 
 
 def check_all(sources: Iterable[Source], config: Config) -> tuple[list[Notice], list[Problem]]:

@@ -7,10 +7,11 @@ overdue section) or a failed build; 2 a usage or settings error.
 from __future__ import annotations
 
 import argparse
-import logging
-import os
+import contextlib
 import dataclasses
 import json
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -254,10 +255,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return EXIT_OK
 
 

@@ -277,7 +277,7 @@ def _check_str_mapping(key: str, value: Any) -> None:
 
 
 def _positive(key: str, value: Any, allow_zero: bool = True) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or allow_zero and value == 0):
+    if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (allow_zero and value == 0)):
         return
     raise SettingsError(key, f"应为{'非负' if allow_zero else '正'}整数（天数），现在是 {value!r}。")
 

@@ -31,7 +31,7 @@ def parse_amount(cell: str) -> Decimal | None:
     text = cell.strip().replace("**", "").strip()
     if not text or not _AMOUNT.match(text):
         return None
-    negative = text.startswith("(") and text.endswith(")") or "-" in text or "−" in text
+    negative = (text.startswith("(") and text.endswith(")")) or "-" in text or "−" in text
     digits = re.sub(r"[^\d.]", "", text)
     try:
         value = Decimal(digits)

@@ -7,14 +7,14 @@ site generator, the status report and ``gongkai check``.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import groupby
 
 from .config import Board, Category, Config
-from .cycles import SectionStatus, section_status, worst
 from .cycles import LABELS as STATUS_LABELS
+from .cycles import SectionStatus, section_status, worst
 from .notices import Notice
 
 ONE_DAY = dt.timedelta(days=1)
@@ -74,7 +74,7 @@ class Section:
     def latest(self) -> list[Notice]:
         return self.notices[: self.latest_count]
 
-    def balances(self) -> list[tuple[str, Decimal, Decimal]]:
+    def balances(self) -> list[BalancePoint]:
         return balance_series(self)
 
     def by_year(self) -> list[tuple[int, list[Notice]]]:
@@ -133,6 +133,11 @@ class Township:
     def window(self, notice: Notice) -> Window | None:
         return window(notice, self.section_of(notice).category, self.today)
 
+    @property
+    def report_years(self) -> list[int]:
+        """Every year with a visible notice, oldest first: one self-check report each."""
+        return sorted({n.date.year for n in self.notices})
+
     def counts(self) -> dict[str, int]:
         result = dict.fromkeys(STATUS_LABELS, 0)
         for section in self.sections:
@@ -172,8 +177,17 @@ def report(township: Township, problems: Sequence, notices: int) -> dict:
     }
 
 
-def balance_series(section: Section) -> list[tuple[str, Decimal, Decimal]]:
-    """(period label, opening, closing) of a finance section, oldest first.
+@dataclass(frozen=True)
+class BalancePoint:
+    label: str
+    opening: Decimal
+    closing: Decimal
+    offset: int  # months from the first point's period: a chart's x position
+    gap_before: bool  # a period is missing between this point and the one before
+
+
+def balance_series(section: Section) -> list[BalancePoint]:
+    """The balances of a finance section, oldest first.
 
     One point per period: a correction replaces the notice it corrects.
     """
@@ -182,4 +196,10 @@ def balance_series(section: Section) -> list[tuple[str, Decimal, Decimal]]:
         if notice.balance is not None and notice.period is not None and notice.status == "published":
             latest[str(notice.period)] = notice
     ordered = sorted(latest.values(), key=lambda n: n.period.sort_key)
-    return [(n.period.label, n.balance.opening, n.balance.closing) for n in ordered]
+    points: list[BalancePoint] = []
+    for notice in ordered:
+        p = notice.period
+        offset = (p.start.year - ordered[0].period.start.year) * 12 + p.start.month - ordered[0].period.start.month
+        gap = bool(points) and (p.start - ONE_DAY) != ordered[len(points) - 1].period.end
+        points.append(BalancePoint(p.label, notice.balance.opening, notice.balance.closing, offset, gap))
+    return points

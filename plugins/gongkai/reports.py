@@ -138,11 +138,6 @@ class YearReport:
         return sum(b.notices for b in self.boards)
 
 
-def report_years(township: Township) -> list[int]:
-    """Every year with a visible notice, oldest first."""
-    return sorted({n.date.year for n in township.notices})
-
-
 def _first_covered(section: Section, today: dt.date) -> dict[Month, dt.date]:
     """For each month, the first day a counted notice covered it."""
     first: dict[Month, dt.date] = {}

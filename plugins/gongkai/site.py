@@ -27,7 +27,7 @@ from .model import Township, build_township, report
 from .notices import notice_files, parse_source
 from .problems import Problem
 from .records import manifest
-from .reports import catalog_rows, report_years, yearly_report
+from .reports import catalog_rows, yearly_report
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
         write("status/index.html", "status", page_kind="status")
         write("404.html", "404", page_kind="404")
         write("catalog/index.html", "catalog", catalog=catalog_rows(self.config), page_kind="catalog")
-        years = report_years(township)
+        years = township.report_years
         for year in years:
             report_ = yearly_report(township, year)
             write(f"reports/{year}.html", "report", report=report_, years=years, page_kind="report",
@@ -111,7 +111,8 @@ class BoardGenerator(Generator, FileStampDataCacher):
     def _write_sitemap(self, output: Path) -> None:
         township = self.township
         base = self.config.siteurl + "/"
-        urls = [("", township.today), ("status/index.html", township.today)]
+        urls = [("", township.today), ("status/index.html", township.today), ("catalog/index.html", township.today)]
+        urls += [(f"reports/{year}.html", township.today) for year in township.report_years]
         for board in township.boards:
             urls.append((board.url, board.latest_date or township.today))
             for section in board.sections:

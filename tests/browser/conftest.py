@@ -1,8 +1,9 @@
 """Browser fixtures: the built demo township served on 127.0.0.1, one shared chromium.
 
 Playwright drives Debian's chromium (``apt-get install chromium``); Playwright's
-own browser download is never used. Without chromium, or without the
-``playwright`` package, the whole package is skipped with the reason.
+own browser download is never used. Without chromium (or another at
+$GONGKAI_CHROMIUM), or without the ``playwright`` package, every test here is
+skipped with the reason.
 
 Fixtures:
 - ``site_url``: the demo (built by the ``demo`` fixture of tests/conftest.py)
@@ -28,14 +29,19 @@ from urllib.parse import urlsplit
 import pytest
 
 CHROMIUM = Path(os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium"))
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package (.[test])")
-# Statuses are settled once a page has loaded: a failing check need not wait long.
-sync_api.expect.set_options(timeout=2_000)
+try:
+    from playwright import sync_api
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_api = None
+
+if sync_api is None:
+    MISSING = "browser tests need the playwright Python package (pip install -e '.[test]')"
+elif not CHROMIUM.exists():
+    MISSING = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+else:
+    MISSING = None
+    # Statuses are settled once a page has loaded: a failing check need not wait long.
+    sync_api.expect.set_options(timeout=2_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -52,6 +58,13 @@ LAUNCH_ARGS = [
 HEIGHTS = {360: 740, 1280: 900}
 # Where the demo township is, and where most of its readers' phones are set.
 READER_TIMEZONE = "Asia/Shanghai"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_available() -> None:
+    """Skip every browser test, with the reason, on a machine without chromium or playwright."""
+    if MISSING:
+        pytest.skip(MISSING)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

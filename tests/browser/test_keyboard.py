@@ -77,13 +77,14 @@ def test_focus_is_visible_on_links(page, path, width):
     tab = page(width)
     tab.goto(path)
     links = []
-    for _ in range(15):
+    for _ in range(40):  # the header, then a few links of the content
         tab.page.keyboard.press("Tab")
         now = focused(tab)
         if now["tag"] == "a":
             links.append(now)
-    assert len(links) >= 5, f"only {len(links)} links reached with Tab"
-    assert any(link["inMain"] for link in links), "Tab never reached a link in the content"
+        if sum(link["inMain"] for link in links) >= 3:
+            break
+    assert sum(link["inMain"] for link in links) >= 3, f"Tab reached only these links: {[x['text'] for x in links]}"
     assert all(link["stillFocused"] for link in links)
     unseen = [f"{link['text']!r} ({link['looks']})" for link in links if not link["focusShown"]]
     assert unseen == [], "links with no visible focus"

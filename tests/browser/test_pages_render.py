@@ -137,3 +137,29 @@ def test_no_console_errors(visit, name, width):
 def test_nothing_is_fetched_from_elsewhere(visit, name, width):
     """Slow village networks and readers' privacy: no fonts, scripts or trackers from other hosts."""
     assert visit(name, width)["foreign"] == []
+
+
+WIDE_TABLE = "/nanwan/subsidies/2026-q2.html"  # a subsidy list: far wider than a phone
+
+
+def test_a_wide_table_scrolls_inside_its_wrapper_not_the_page(page):
+    """On a phone the reader swipes the table sideways; the page itself stays put."""
+    tab = page(360)
+    assert tab.goto(WIDE_TABLE).status == 200
+    wrapper = tab.page.locator(".gk-table").filter(has=tab.page.locator("table")).last
+    size = wrapper.evaluate("(w) => ({scroll: w.scrollWidth, client: w.clientWidth})")
+    assert size["scroll"] > size["client"], f"the table fits ({size}): pick a wider one for this test"
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 361
+
+    wrapper.scroll_into_view_if_needed()
+    wrapper.hover()
+    tab.page.mouse.wheel(200, 0)
+    tab.page.wait_for_function("(w) => w.scrollLeft > 0", arg=wrapper.element_handle(), timeout=2_000)
+    assert tab.page.evaluate("window.scrollX") == 0
+
+    # Keyboard readers can scroll it too: the wrapper takes focus and answers the arrow keys.
+    wrapper.evaluate("(w) => { w.scrollLeft = 0; }")
+    wrapper.focus()
+    tab.page.keyboard.press("ArrowRight")
+    tab.page.wait_for_function("(w) => w.scrollLeft > 0", arg=wrapper.element_handle(), timeout=2_000)
+    tab.screenshot("notice-wide-table")
