@@ -5,7 +5,9 @@ township administrator. See docs/admin.md for every setting.
 """
 
 SITENAME = "东大地乡村务政务公开"
-SITEURL = ""
+# The public address: QR codes on the printed boards and the feeds point here.
+# Pages link to each other relatively, so output/ also opens from disk.
+SITEURL = "https://gongkai.example.gov.cn"
 AUTHOR = "东大地乡人民政府党政办公室"
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"

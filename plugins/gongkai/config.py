@@ -56,6 +56,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_LATE_WORKDAYS", 20, "Working days allowed from `formed` to publication."),
     Setting("GONGKAI_CONTACTS", {}, "Contacts shown on every page and board: {label: text}."),
     Setting("GONGKAI_LATEST", 5, "How many latest notices a board page shows per section."),
+    Setting("GONGKAI_PAPER", "A4", "Paper of the printable boards: A4 or A3, optionally 'landscape' (e.g. 'A3 landscape')."),
+    Setting("GONGKAI_PDF", False, "Also write /print/<board>.pdf with WeasyPrint (needs a CJK font)."),
+    Setting("GONGKAI_SEARCH", True, "Index the built site with Pagefind and offer a search page."),
+    Setting("GONGKAI_PRECOMPRESS", False, "Write .gz and .br files next to HTML, CSS, JS and JSON files."),
 )
 _SETTING_NAMES = {s.name: s for s in SETTINGS}
 
@@ -141,6 +145,11 @@ class Config:
     late_workdays: int = 20
     contacts: Mapping[str, str] = field(default_factory=dict)
     latest: int = 5
+    paper: str = "A4"
+    landscape: bool = False
+    pdf: bool = False
+    search: bool = True
+    precompress: bool = False
     excluded_dirs: tuple[str, ...] = ("pages",)
 
     # -- lookups -------------------------------------------------------
@@ -193,6 +202,8 @@ class Config:
         contacts = get("GONGKAI_CONTACTS")
         _check_str_mapping("GONGKAI_CONTACTS", contacts)
         boards = _read_boards(get("GONGKAI_BOARDS"), categories)
+        paper, landscape = _paper(get("GONGKAI_PAPER"))
+        flags = {name: _flag(name, get(name)) for name in ("GONGKAI_PDF", "GONGKAI_SEARCH", "GONGKAI_PRECOMPRESS")}
         page_dirs = tuple(settings.get("PAGE_PATHS") or ("pages",))
         static_dirs = tuple(settings.get("STATIC_PATHS") or ("images",))
         return cls(
@@ -210,6 +221,11 @@ class Config:
             late_workdays=late,
             contacts=MappingProxyType(dict(contacts)),
             latest=latest,
+            paper=paper,
+            landscape=landscape,
+            pdf=flags["GONGKAI_PDF"],
+            search=flags["GONGKAI_SEARCH"],
+            precompress=flags["GONGKAI_PRECOMPRESS"],
             excluded_dirs=tuple(d.strip("/") for d in (*page_dirs, *static_dirs) if d),
         )
 
@@ -257,6 +273,21 @@ def load_settings_file(path: Path | str) -> dict[str, Any]:
 
 
 # -- validation helpers --------------------------------------------------
+
+def _paper(value: Any) -> tuple[str, bool]:
+    words = str(value).split()
+    size = words[0].upper() if words else ""
+    rest = [w.lower() for w in words[1:]]
+    if size not in ("A4", "A3") or rest not in ([], ["portrait"], ["landscape"]):
+        raise SettingsError("GONGKAI_PAPER", f"纸张“{value}”无效，应为 \"A4\"、\"A3\"、\"A4 landscape\" 或 \"A3 landscape\"。")
+    return size, rest == ["landscape"]
+
+
+def _flag(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SettingsError(key, f"应为 True 或 False，现在是 {value!r}。")
+    return value
+
 
 def _date_setting(key: str, value: Any) -> dt.date:
     try:

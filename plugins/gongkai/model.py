@@ -74,6 +74,25 @@ class Section:
     def latest(self) -> list[Notice]:
         return self.notices[: self.latest_count]
 
+    def current_notices(self, today: dt.date) -> list[Notice]:
+        """What hangs on the paper board now, newest first.
+
+        Periodic sections: the notices of the latest period disclosed.
+        Event sections: notices still in their 公示期, else the latest one.
+        Review sections: every published guide.
+        """
+        published = [n for n in self.notices if n.status == "published"]
+        if not published:
+            return []
+        if self.category.is_periodic:
+            latest = self.status.latest_period
+            return [n for n in published if n.period is not None and latest is not None
+                    and n.period.end == latest.end] or published[:1]
+        if self.category.cycle == "review":
+            return published
+        open_now = [n for n in published if (w := window(n, self.category, today)) is not None and w.open]
+        return open_now or published[:1]
+
     def balances(self) -> list[BalancePoint]:
         return balance_series(self)
 
