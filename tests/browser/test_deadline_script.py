@@ -48,15 +48,15 @@ def open_at(page, path: str, now: str, **options):
 def assert_due(tab):
     expect(finance(tab)).to_have_attribute("data-status", "due")
     expect(badge(tab)).to_have_count(1)
-    expect(badge(tab)).to_have_text(re.compile(r"待公开"))
-    expect(badge(tab)).not_to_contain_text("逾期")
+    expect(badge(tab)).to_have_text(re.compile(r"待公开"), use_inner_text=True)
+    expect(badge(tab)).not_to_contain_text("逾期", use_inner_text=True)
 
 
 def assert_overdue(tab):
     expect(finance(tab)).to_have_attribute("data-status", "overdue")
     expect(badge(tab)).to_have_count(1)
-    expect(badge(tab)).to_contain_text("逾期")
-    expect(badge(tab)).not_to_contain_text("待公开")
+    expect(badge(tab)).to_contain_text("逾期", use_inner_text=True)
+    expect(badge(tab)).not_to_contain_text("待公开", use_inner_text=True)
 
 
 def test_the_day_before_the_deadline_it_stays_due(page):
