@@ -79,9 +79,18 @@ def _parser() -> argparse.ArgumentParser:
     common(build)
     build.add_argument("-o", "--output", help="输出目录（默认设置中的 OUTPUT_PATH，即 output）")
 
-    serve = commands.add_parser("serve", help="生成网站并在本机预览（http://127.0.0.1:8000/）")
+    serve = commands.add_parser("serve", help="生成网站并在本机预览，文件改动后自动重新生成",
+                                description="生成网站，在 http://127.0.0.1:8000/ 预览；公告、模板或设置改动后自动重新生成，"
+                                            "并显示检查结果。按 Ctrl+C 停止。")
     common(serve)
     serve.add_argument("-p", "--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--interval", type=float, default=1.0, help=argparse.SUPPRESS)
+
+    init = commands.add_parser("init", help="新建一个乡镇的公开网站",
+                               description="在新文件夹中创建站点：设置、示例公告、公告模板和说明。")
+    init.add_argument("directory", metavar="DIR", help="新站点的文件夹（必须不存在或为空）")
+    init.add_argument("--township", help="乡镇名称，例如 东大地乡")
+    init.add_argument("--village", action="append", default=[], help="村名称，可写多次，例如 --village 南湾村")
     return parser
 
 
@@ -246,17 +255,89 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import functools
     import http.server
+    import subprocess
+    import threading
+    import time
 
-    settings_path, _, _ = _load(args)
-    status = cmd_build(args)
-    if status != EXIT_OK:
-        return status
-    output = Path(load_settings_file(settings_path).get("OUTPUT_PATH") or settings_path.parent / "output")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+    settings_path, settings, config = _load(args)
+    output = Path(settings.get("OUTPUT_PATH") or "output")
+    output = output if output.is_absolute() else settings_path.parent / output
+    command = [sys.executable, "-m", "gongkai.cli", "build", "-s", str(settings_path)]
+    if args.today:
+        command += ["--today", args.today]
+
+    def rebuild() -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] 正在生成……", flush=True)
+        subprocess.run(command, check=False)
         print(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+
+    watched = [config.content_dir, settings_path, settings_path.parent / "theme", settings_path.parent / "archetypes"]
+
+    def snapshot() -> dict[str, float]:
+        stamps = {}
+        for root in watched:
+            paths = [root] if root.is_file() else (root.rglob("*") if root.is_dir() else [])
+            for path in paths:
+                if path.is_file() and not path.name.startswith("."):
+                    stamps[str(path)] = path.stat().st_mtime_ns
+        return stamps
+
+    def watch(stop: threading.Event) -> None:
+        seen = snapshot()
+        while not stop.wait(args.interval):
+            now = snapshot()
+            if now != seen:
+                seen = now
+                rebuild()
+
+    rebuild()
+    output.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_quiet_handler(), directory=str(output))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as exc:
+        raise UsageError(f"无法使用端口 {args.port}（{exc.strerror}）。请用 --port 换一个，例如 --port 8001。") from None
+    stop = threading.Event()
+    threading.Thread(target=watch, args=(stop,), daemon=True).start()
+    with server, contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    stop.set()
+    return EXIT_OK
+
+
+def _quiet_handler() -> type:
+    """A static file handler that does not print a line per request."""
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args) -> None:
+            pass
+
+    return Quiet
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .starter import InitError, init_site, split_names
+
+    township, villages = args.township, [n for v in args.village for n in (split_names(v))]
+    if (township is None or not villages) and sys.stdin.isatty():
+        township = township or input("乡镇名称（例如 东大地乡）：").strip()
+        villages = villages or split_names(input("各村名称（用空格或顿号隔开，例如 南湾村 北山村）："))
+    if not township or not villages:
+        raise UsageError("请写明乡镇和村，例如：gongkai init dongdadi --township 东大地乡 --village 南湾村 --village 北山村")
+    target = Path(args.directory)
+    try:
+        written = init_site(target, township, villages, dt.date.today())
+    except InitError as exc:
+        print(f"gongkai init: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已在 {target} 创建 {township} 的公开网站（{len(written)} 个文件）。接下来：")
+    print(f"  cd {target}")
+    print("  gongkai check     # 检查公告")
+    print("  gongkai serve     # 预览：http://127.0.0.1:8000/")
+    print("content/ 里标有“示例”的公告只是示范，正式使用前请删除。")
     return EXIT_OK
 
 
@@ -331,7 +412,7 @@ def cmd_fix_encoding(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"new": cmd_new, "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "mask": cmd_mask,
+COMMANDS = {"new": cmd_new, "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "init": cmd_init, "mask": cmd_mask,
             "fix-encoding": cmd_fix_encoding}
 
 

@@ -1,0 +1,252 @@
+"""``gongkai init``: a new township site that builds at once.
+
+The new site gets its settings (the township's board and one board per
+village), a Makefile, the templates ``gongkai new`` uses (``archetypes/``,
+for the township to edit) and one example notice per category, marked 示例
+so nobody mistakes them for real disclosures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypinyin import lazy_pinyin
+
+from .newnotice import PACKAGE_ARCHETYPES
+from .periods import MONTH, QUARTER, period_containing
+
+
+class InitError(Exception):
+    """A site that cannot be created there; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Board:
+    slug: str
+    name: str
+
+
+def slug_for(name: str, taken: set[str]) -> str:
+    """nanwan for 南湾村: pinyin of the name without its 村/社区 suffix, made unique."""
+    stem = re.sub(r"(村民委员会|村委会|社区|村)$", "", name.strip()) or name
+    slug = re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(stem)).lower()) or "village"
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def split_names(text: str) -> list[str]:
+    return [n for n in re.split(r"[\s,，、;；]+", text.strip()) if n]
+
+
+def init_site(target: Path, township: str, villages: list[str], today: dt.date) -> list[Path]:
+    """Write a new site into ``target`` (which must be empty or absent); the paths written."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InitError(f"{target} 已存在且不是空文件夹，不会在里面创建站点。请换一个新文件夹名。")
+    township = township.strip()
+    if not township:
+        raise InitError("请给出乡镇名称，例如 --township 东大地乡。")
+    if not villages:
+        raise InitError("请至少给出一个村，例如 --village 南湾村 --village 北山村。")
+    taken = {"township"}
+    boards = [Board(slug_for(v, taken), v) for v in dict.fromkeys(v.strip() for v in villages)]
+    written: list[Path] = []
+
+    def put(rel: str, text: str) -> None:
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+
+    government = township if township.endswith(("人民政府", "政府")) else f"{township}人民政府"
+    put("pelicanconf.py", _settings(township, government, boards, today))
+    put("publishconf.py", _PUBLISHCONF)
+    put("Makefile", _MAKEFILE)
+    put(".gitignore", "output/\ncache/\n__pycache__/\n")
+    put("README.md", _readme(township, boards))
+    put("content/pages/about.md", _about(township))
+    for archetype in sorted(PACKAGE_ARCHETYPES.glob("*.md")):
+        put(f"archetypes/{archetype.name}", archetype.read_text(encoding="utf-8"))
+    month = period_containing(today.replace(day=1) - dt.timedelta(days=1), MONTH)
+    quarter = period_containing(period_containing(today, QUARTER).start - dt.timedelta(days=1), QUARTER)
+    first = boards[0]
+    examples = {
+        f"content/township/finance/{str(month).lower()}.md": _example("finance", "township", government, month, today),
+        "content/township/major-matters/example.md": _example("major-matters", "township", government, None, today),
+        "content/township/service-guides/example.md": _example("service-guides", "township", government, None, today),
+        f"content/{first.slug}/finance/{str(month).lower()}.md": _example("finance", first.slug, first.name, month, today),
+        f"content/{first.slug}/subsidies/{str(quarter).lower()}.md":
+            _example("subsidies", first.slug, first.name, quarter, today),
+        f"content/{first.slug}/low-income-aid/{str(quarter).lower()}.md":
+            _example("low-income-aid", first.slug, first.name, quarter, today),
+        f"content/{first.slug}/major-matters/example.md": _example("major-matters", first.slug, first.name, None, today),
+    }
+    for rel, text in examples.items():
+        put(rel, text)
+    return written
+
+
+def _settings(township: str, government: str, boards: list[Board], today: dt.date) -> str:
+    villages = "\n".join(
+        f'    {{"slug": "{b.slug}", "name": "{b.name}", "kind": "village",\n'
+        f'     "categories": ["finance", "subsidies", "low-income-aid", "major-matters"]}},' for b in boards)
+    return f'''"""Settings of the {township} disclosure site. See the gongkai admin guide (docs/admin.md)."""
+
+SITENAME = "{township}村务政务公开"
+SITEURL = ""  # the public address, e.g. "https://gongkai.example.gov.cn": QR codes and feeds point here
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+PATH = "content"
+PLUGINS = ["gongkai"]
+
+# Nothing is owed for periods that ended before the site started.
+GONGKAI_START = "{today.isoformat()}"
+
+GONGKAI_CATEGORIES = {{
+    "finance": {{"name": "财务公开", "cycle": "monthly", "grace_days": 10,
+                "basis": "《中华人民共和国村民委员会组织法》村务公开条款；《农村集体经济组织财务公开规定》"}},
+    "subsidies": {{"name": "惠农补贴", "cycle": "quarterly", "grace_days": 15, "privacy": True}},
+    "low-income-aid": {{"name": "低保救助", "cycle": "quarterly", "grace_days": 15, "privacy": True,
+                       "window_days": 7, "basis": "《社会救助暂行办法》"}},
+    "major-matters": {{"name": "重大事项", "cycle": "event", "max_interval_days": 92, "window_days": 7}},
+    "service-guides": {{"name": "办事指南", "cycle": "review", "review_days": 365,
+                       "basis": "《中华人民共和国政府信息公开条例》第二十条"}},
+}}
+
+GONGKAI_BOARDS = [
+    {{"slug": "township", "name": "{government}", "kind": "township",
+     "categories": ["finance", "major-matters", "service-guides"]}},
+{villages}
+]
+
+GONGKAI_CONTACTS = {{
+    "监督电话": "（请填写乡纪委或政务公开办的办公电话）",
+}}
+'''
+
+
+_PUBLISHCONF = '''"""Production settings: everything in pelicanconf.py, plus the public address."""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://gongkai.example.gov.cn"  # change to the site's real address
+RELATIVE_URLS = False
+GONGKAI_PDF = True
+GONGKAI_PRECOMPRESS = True
+'''
+
+_MAKEFILE = '''# Uses the gongkai command installed on this machine.
+.PHONY: html check serve
+html:
+\tgongkai build
+check:
+\tgongkai check
+serve:
+\tgongkai serve
+'''
+
+
+def _readme(township: str, boards: list[Board]) -> str:
+    names = "、".join(b.name for b in boards)
+    return f"""# {township}村务政务公开
+
+本站点由 gongkai 生成：乡政府公开栏和 {names} 的公开栏。
+
+- 写公告：`gongkai new finance --board {boards[0].slug}`，按提示填好“（待填写）”的地方。
+- 检查：`gongkai check`，按提示改正每一个错误。
+- 预览：`gongkai serve`，然后在浏览器打开 http://127.0.0.1:8000/ 。
+- 生成网站：`gongkai build`（或 `make html`），结果在 output/ 文件夹。
+
+content/ 里标有“示例”的公告只是示范，正式使用前请删除。
+公开栏、类别和公开周期在 pelicanconf.py 中设置；archetypes/ 是 `gongkai new` 使用的模板，可以按本乡情况修改。
+"""
+
+
+def _about(township: str) -> str:
+    return f"""---
+title: 关于本站
+slug: about
+---
+本站是{township}村务、政务公开栏的网上版本。各公开栏的“按期公开／待公开／逾期未公开”标记由系统按公开时限自动计算。
+
+对公开内容有疑问，请拨打页面下方的监督电话。
+"""
+
+
+def _example(category: str, board: str, name: str, period, today: dt.date) -> str:
+    head = f"---\ntitle: {name}{period.label if period else ''}{_TITLES[category]}（示例）\nboard: {board}\n" \
+           f"category: {category}\ndate: {today.isoformat()}\n"
+    if period is not None:
+        head += f"period: {period}\n"
+    return head + _EXAMPLES[category]
+
+
+_TITLES = {"finance": "财务收支公开", "subsidies": "惠农补贴发放公示", "low-income-aid": "低保对象名单公示",
+           "major-matters": "关于村内道路维修的公示", "service-guides": "最低生活保障申请办事指南"}
+_EXAMPLES = {
+    "finance": """prepared_by: 示例报账员
+approved_by: 示例理财小组组长
+balance: {opening: 10000.00, income: 1500.00, expense: 800.00, closing: 10700.00}
+---
+这是一份示例公告，正式使用前请删除。
+
+| 收入项目 | 金额（元） |
+|---|---:|
+| 土地承包费 | 1,200.00 |
+| 租赁收入 | 300.00 |
+| 合计 | 1,500.00 |
+
+| 支出项目 | 金额（元） |
+|---|---:|
+| 保洁员工资 | 600.00 |
+| 办公费 | 200.00 |
+| 合计 | 800.00 |
+""",
+    "subsidies": """window_days: 7
+---
+这是一份示例公告，正式使用前请删除。
+
+| 户主姓名 | 补贴项目 | 面积（亩） | 补贴金额（元） |
+|---|---|---:|---:|
+| 张示例 | 耕地地力保护补贴 | 5.00 | 500.00 |
+| 李示例 | 耕地地力保护补贴 | 3.50 | 350.00 |
+| 合计 | | 8.50 | 850.00 |
+""",
+    "low-income-aid": """window_days: 7
+---
+这是一份示例公告，正式使用前请删除。
+
+| 户主姓名 | 保障人数 | 保障金额（元/月） | 类别 |
+|---|---:|---:|---|
+| 王示例 | 2 | 620.00 | A类 |
+| 赵示例 | 1 | 310.00 | B类 |
+| 合计 | 3 | 930.00 | |
+""",
+    "major-matters": """window_days: 7
+---
+这是一份示例公告，正式使用前请删除。经村民代表会议讨论决定，维修村内主干道，所需资金由一事一议财政奖补资金解决。公示期 7 天。
+""",
+    "service-guides": """---
+这是一份示例公告，正式使用前请删除。
+
+## 申请条件
+
+家庭人均收入低于当地低保标准，且家庭财产符合规定。
+
+## 办理流程
+
+1. 向户籍所在地乡（镇）人民政府提出申请；
+2. 入户调查、民主评议、审核公示；
+3. 县民政局审批。
+""",
+}
