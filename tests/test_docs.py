@@ -1,0 +1,40 @@
+"""The documentation keeps up with the code: every setting and command is documented."""
+
+from conftest import ROOT
+from gongkai.cli import _parser
+from gongkai.config import SETTINGS
+
+
+def _commands() -> list[str]:
+    parser = _parser()
+    sub = next(a for a in parser._actions if a.dest == "command")  # argparse keeps subcommands here
+    return list(sub.choices)
+
+
+def test_every_setting_is_in_the_admin_guide():
+    admin = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
+    missing = [s.name for s in SETTINGS if f"`{s.name}`" not in admin]
+    assert missing == []
+
+
+def test_every_command_is_documented():
+    admin = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "guide-zh.md").read_text(encoding="utf-8")
+    missing = [c for c in _commands() if f"gongkai {c}" not in admin]
+    assert missing == []
+    assert [c for c in ("new", "check", "serve", "build", "mask", "fix-encoding") if f"gongkai {c}" not in guide] == []
+
+
+def test_every_problem_code_is_documented():
+    from gongkai.problems import CODES
+
+    admin = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
+    assert [code for code in CODES if f"`{code}`" not in admin] == []
+
+
+def test_guide_images_exist():
+    import re
+
+    guide = (ROOT / "docs" / "guide-zh.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", guide)
+    assert images and all((ROOT / "docs" / image).is_file() for image in images)
