@@ -61,8 +61,11 @@ class Site:
 
 
 def copy_site(name: str, dest: Path) -> Site:
+    """A scenario site in a temp dir; one without settings of its own gets the minimal site's."""
     target = dest / name
     shutil.copytree(SITES / name, target)
+    if not (target / "pelicanconf.py").exists():
+        shutil.copy(SITES / "minimal" / "pelicanconf.py", target / "pelicanconf.py")
     return Site(target)
 
 

@@ -41,7 +41,7 @@ def test_year_report_counts_on_time_late_and_missing(tmp_path):
     assert (section.notices, section.corrections) == (8, 2)
     event = report.boards[0].sections[1]
     assert (event.owed, event.rate, event.notices) == (0, None, 1)
-    assert (report.owed, report.on_time, report.late, report.missing) == (10, 7, 1, 2)
+    assert (report.owed, report.on_time, report.late_count, report.missing_count) == (10, 7, 1, 2)
     assert not report.complete
 
 

@@ -166,6 +166,15 @@ class Config:
     def category_spellings(self) -> dict[str, str]:
         return {s: c.slug for c in self.categories.values() for s in (c.slug, c.name)}
 
+    def resolve_board(self, name: object) -> str:
+        """A board's slug from its slug or name; :class:`UnknownName` suggests the closest."""
+        known = "、".join(f"{b.slug}（{b.name}）" for b in self.boards)
+        return _resolve(str(name).strip(), self.board_spellings(), "公开栏", known)
+
+    def resolve_category(self, name: object) -> str:
+        known = "、".join(f"{c.slug}（{c.name}）" for c in self.categories.values())
+        return _resolve(str(name).strip(), self.category_spellings(), "公开类别", known)
+
     def relpath(self, path: Path) -> str:
         """A path as problems name it: relative to the settings' directory, with /."""
         try:
@@ -228,6 +237,17 @@ class Config:
             precompress=flags["GONGKAI_PRECOMPRESS"],
             excluded_dirs=tuple(d.strip("/") for d in (*page_dirs, *static_dirs) if d),
         )
+
+
+class UnknownName(ValueError):
+    """A board or category name that is not in the settings; the message suggests the closest."""
+
+
+def _resolve(name: str, spellings: dict[str, str], what: str, known: str) -> str:
+    if name in spellings:
+        return spellings[name]
+    hint = closest(name, spellings)
+    raise UnknownName(f"没有名为“{name}”的{what}。" + (f"是否想写 {hint}？" if hint else "") + f"可用的{what}：{known}。")
 
 
 def _sitename(name: Any, boards: tuple[Board, ...]) -> str:

@@ -14,11 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from string import Template
 
-from .config import Config
+from .config import Config, UnknownName
 from .model import Township
 from .notices import slugify
 from .periods import Period, parse_period
-from .problems import closest
 
 PACKAGE_ARCHETYPES = Path(__file__).resolve().parent / "archetypes"
 from .checks import PLACEHOLDER  # noqa: E402 - the mark check looks for
@@ -32,13 +31,6 @@ class NewError(Exception):
 class Draft:
     path: Path
     text: str
-
-
-def _resolve(spelling: str, choices: dict[str, str], what: str, known: str) -> str:
-    if spelling in choices:
-        return choices[spelling]
-    hint = closest(spelling, choices)
-    raise NewError(f"没有名为“{spelling}”的{what}。" + (f"是否想写 {hint}？" if hint else "") + f"可用的{what}：{known}。")
 
 
 def archetype(site_dir: Path, category: str) -> str:
@@ -62,10 +54,11 @@ def _previous_closing(township: Township, board: str, category: str, period: Per
 def draft(config: Config, township: Township, category_ref: str, board_ref: str,
           period_ref: str | None = None, title: str | None = None) -> Draft:
     """The new notice's path and text; nothing is written."""
-    board_slug = _resolve(board_ref, config.board_spellings(), "公开栏",
-                          "、".join(f"{b.slug}（{b.name}）" for b in config.boards))
-    category_slug = _resolve(category_ref, config.category_spellings(), "公开类别",
-                             "、".join(f"{c.slug}（{c.name}）" for c in config.categories.values()))
+    try:
+        board_slug = config.resolve_board(board_ref)
+        category_slug = config.resolve_category(category_ref)
+    except UnknownName as exc:
+        raise NewError(str(exc)) from None
     board = config.board(board_slug)
     if category_slug not in board.categories:
         names = "、".join(f"{c}（{config.categories[c].name}）" for c in board.categories)

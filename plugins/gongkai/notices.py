@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from .config import Config
+from .config import Config, UnknownName
 from .periods import Period, parse_date, parse_period
 from .problems import Problem, closest, error, warning
 
@@ -291,25 +291,17 @@ def _days(value: Any, ctx: _Context) -> int:
 
 
 def _board(value: Any, ctx: _Context) -> str:
-    spellings = ctx.config.board_spellings()
-    name = str(value).strip()
-    if name in spellings:
-        return spellings[name]
-    hint = closest(name, spellings)
-    known = "、".join(f"{b.slug}（{b.name}）" for b in ctx.config.boards)
-    raise FieldError(f"没有名为“{name}”的公开栏。" + (f"是否想写 {hint}？" if hint else "")
-                     + f"可用的公开栏：{known}。", "board.unknown")
+    try:
+        return ctx.config.resolve_board(value)
+    except UnknownName as exc:
+        raise FieldError(str(exc), "board.unknown") from None
 
 
 def _category(value: Any, ctx: _Context) -> str:
-    spellings = ctx.config.category_spellings()
-    name = str(value).strip()
-    if name in spellings:
-        return spellings[name]
-    hint = closest(name, spellings)
-    known = "、".join(f"{c.slug}（{c.name}）" for c in ctx.config.categories.values())
-    raise FieldError(f"没有名为“{name}”的公开类别。" + (f"是否想写 {hint}？" if hint else "")
-                     + f"可用的类别：{known}。", "category.unknown")
+    try:
+        return ctx.config.resolve_category(value)
+    except UnknownName as exc:
+        raise FieldError(str(exc), "category.unknown") from None
 
 
 def _status(value: Any, ctx: _Context) -> str:

@@ -59,83 +59,76 @@ class SectionYear:
         return [r for r in self.records if r.published is None]
 
     @property
+    def late_count(self) -> int:
+        return len(self.late)
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.missing)
+
+    @property
     def rate(self) -> float | None:
         return self.on_time / self.owed if self.owed else None
 
 
-@dataclass
-class BoardYear:
-    board: Board
-    sections: list[SectionYear]
+class _Totals:
+    """Sums over the parts of a report (a board's sections, the township's boards)."""
+
+    def _parts(self) -> list:
+        raise NotImplementedError
 
     @property
     def owed(self) -> int:
-        return sum(s.owed for s in self.sections)
+        return sum(p.owed for p in self._parts())
 
     @property
     def on_time(self) -> int:
-        return sum(s.on_time for s in self.sections)
+        return sum(p.on_time for p in self._parts())
 
     @property
     def rate(self) -> float | None:
         return self.on_time / self.owed if self.owed else None
 
     @property
-    def late(self) -> int:
-        return sum(len(s.late) for s in self.sections)
+    def late_count(self) -> int:
+        return sum(p.late_count for p in self._parts())
 
     @property
-    def missing(self) -> int:
-        return sum(len(s.missing) for s in self.sections)
+    def missing_count(self) -> int:
+        return sum(p.missing_count for p in self._parts())
 
     @property
     def corrections(self) -> int:
-        return sum(s.corrections for s in self.sections)
+        return sum(p.corrections for p in self._parts())
 
     @property
     def notices(self) -> int:
-        return sum(s.notices for s in self.sections)
+        return sum(p.notices for p in self._parts())
 
 
 @dataclass
-class YearReport:
+class BoardYear(_Totals):
+    board: Board
+    sections: list[SectionYear]
+
+    def _parts(self) -> list:
+        return self.sections
+
+
+@dataclass
+class YearReport(_Totals):
     year: int
     today: dt.date
     boards: list[BoardYear]
 
+    def _parts(self) -> list:
+        return self.boards
+
     @property
     def complete(self) -> bool:
         """Whether the year and all its deadlines are behind us."""
-        return all(r.deadline < self.today for b in self.boards for s in b.sections for r in s.records) and \
-            dt.date(self.year, 12, 31) < self.today
-
-    @property
-    def owed(self) -> int:
-        return sum(b.owed for b in self.boards)
-
-    @property
-    def on_time(self) -> int:
-        return sum(b.on_time for b in self.boards)
-
-    @property
-    def rate(self) -> float | None:
-        return self.on_time / self.owed if self.owed else None
-
-    @property
-    def late(self) -> int:
-        return sum(b.late for b in self.boards)
-
-    @property
-    def missing(self) -> int:
-        return sum(b.missing for b in self.boards)
-
-    @property
-    def corrections(self) -> int:
-        return sum(b.corrections for b in self.boards)
-
-    @property
-    def notices(self) -> int:
-        return sum(b.notices for b in self.boards)
+        deadlines = [r.deadline for b in self.boards for s in b.sections for r in s.records]
+        return dt.date(self.year, 12, 31) < self.today and all(d < self.today for d in deadlines)
 
 
 def _first_covered(section: Section, today: dt.date) -> dict[Month, dt.date]:
