@@ -40,3 +40,11 @@ def test_demo_builds_with_a_page_per_notice(demo):
     assert report["today"] == "2026-11-08"
     assert (demo.output / "pages" / "about.html").is_file()
     assert not (demo.output / "township" / "finance" / "2026-10.html").exists()  # the draft
+
+
+def test_reading_on_every_core_gives_the_same_result():
+    from gongkai.checks import check_site
+    from gongkai.config import Config, load_settings_file
+
+    config = Config.from_settings(load_settings_file(ROOT / "pelicanconf.py"), ROOT)
+    assert check_site(config, parallel_from=1) == check_site(config, parallel_from=10**9)

@@ -8,33 +8,45 @@ calendar are here.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import PurePosixPath
 
 from . import finance, privacy
 from .config import Config
-from .notices import Notice, Source, validate
+from .notices import Notice, Source, notice_files, parse_source, validate
 from .problems import Problem, error, warning
 from .workdays import unofficial_years, workdays_between
 
 PLACEHOLDER = "待填写"  # what archetypes mark blanks with
 
 
-def check_all(sources: Iterable[Source], config: Config) -> tuple[list[Notice], list[Problem]]:
-    """Validate every source and the rules that span files; all problems, sorted.
+def check_source(source: Source, config: Config) -> tuple[Notice | None, list[Problem]]:
+    """Every check of one file; the notice is None when it has an error (it is never published)."""
+    notice, found = validate(source, config)
+    if notice is not None:
+        found.extend(trust(notice, config))
+        if any(p.is_error for p in found):
+            notice = None
+    return notice, found
 
-    The notices returned are the valid ones: a notice with an error is never
-    published.
-    """
+
+def check_all(sources: Iterable[Source], config: Config) -> tuple[list[Notice], list[Problem]]:
+    """Check every source and the rules that span files; the valid notices and all problems, sorted."""
+    return across_files((check_source(source, config) for source in sources), config)
+
+
+def across_files(results: Iterable[tuple[Notice | None, list[Problem]]],
+                 config: Config) -> tuple[list[Notice], list[Problem]]:
+    """The rules that span files, over the results of :func:`check_source`."""
     notices: list[Notice] = []
     problems: list[Problem] = []
-    for source in sources:
-        notice, found = validate(source, config)
-        if notice is not None:
-            found.extend(trust(notice, config))
-            if not any(p.is_error for p in found):
-                notices.append(notice)
+    for notice, found in results:
         problems.extend(found)
+        if notice is not None:
+            notices.append(notice)
     rejected = set()
     for problem in (*duplicates(notices), *continuity(notices)):
         problems.append(problem)
@@ -44,23 +56,52 @@ def check_all(sources: Iterable[Source], config: Config) -> tuple[list[Notice], 
     return notices, sorted(problems)
 
 
+# -- reading and checking a whole site (gongkai check, new, publish) ------------
+
+PARALLEL_FROM = 1000  # files; below this, starting a second process costs more than it saves
+_config: Config | None = None  # the worker processes' settings, inherited by fork
+
+
+def _check_file(rel: str) -> tuple[str, Notice | None, list[Problem]]:
+    config = _config
+    path = config.content_dir / rel
+    source = parse_source(path.read_bytes(), config.relpath(path))
+    return (source.path, *check_source(source, config))
+
+
+def check_site(config: Config, parallel_from: int = PARALLEL_FROM) -> tuple[list[Notice], list[Problem], list[str]]:
+    """Read and check every notice file: the valid notices, all problems, and the paths read.
+
+    Large sites are read on every core: the per-file work is independent, and
+    the rules across files run once, here, over all results.
+    """
+    global _config
+    files = notice_files(config)
+    _config = config
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) >= parallel_from and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(_check_file, files, chunksize=max(1, len(files) // (workers * 4))))
+    else:
+        results = [_check_file(rel) for rel in files]
+    notices, problems = across_files(((notice, found) for _, notice, found in results), config)
+    return notices, problems, [path for path, _, _ in results]
+
+
 def trust(notice: Notice, config: Config) -> Iterable[Problem]:
     """The checks that keep people safe and figures true, for one notice."""
     section = config.section(notice.board, notice.category)
     path = notice.path
-    for key in ("title", "summary", "approved_by", "prepared_by"):
-        for finding in privacy.find(getattr(notice, key) or ""):
-            if finding.code != privacy.PHONE or section.privacy:
-                yield error(path, notice.line(key), finding.code, privacy.message(finding, path))
-    for finding in notice_corrections_findings(notice):
-        yield error(path, notice.line("corrections"), finding.code, privacy.message(finding, path))
-    lines = notice.body.split("\n")
-    for i, text in enumerate(lines):
+    fields = [(notice.line(key), getattr(notice, key) or "") for key in ("title", "summary", "approved_by", "prepared_by")]
+    fields += [(notice.line("corrections"), c.note) for c in notice.corrections]
+    for line, text in [*fields, (notice.body_line, notice.body)]:
         for finding in privacy.find(text):
             if finding.code != privacy.PHONE or section.privacy:
-                yield error(path, notice.body_line + i, finding.code, privacy.message(finding, path))
-    if section.privacy:
-        for i, cells in privacy.table_headers(lines):
+                at = line + text.count("\n", 0, finding.start)
+                yield error(path, at, finding.code, privacy.message(finding, path))
+    if section.privacy and "|" in notice.body:
+        for i, cells in privacy.table_headers(notice.body.split("\n")):
             for cell in cells:
                 if any(word in cell for word in privacy.PRIVATE_COLUMNS):
                     yield error(path, notice.body_line + i, "privacy.column", privacy.column_message(cell, section.name))
@@ -78,16 +119,13 @@ def placeholders(notice: Notice) -> Iterable[Problem]:
         value = getattr(notice, key, None)
         if isinstance(value, str) and PLACEHOLDER in value:
             yield warning(notice.path, line, "placeholder", f"{key} 还没有填写，现在是“{value}”。请换成实际内容。")
+    if PLACEHOLDER not in notice.body:
+        return
     for i, text in enumerate(notice.body.split("\n")):
         if PLACEHOLDER in text:
             yield warning(notice.path, notice.body_line + i, "placeholder",
                           "正文里还有“（待填写）”的地方，请换成实际内容后再公开。")
             break
-
-
-def notice_corrections_findings(notice: Notice) -> Iterable[privacy.Finding]:
-    for correction in notice.corrections:
-        yield from privacy.find(correction.note)
 
 
 def continuity(notices: list[Notice]) -> Iterable[Problem]:

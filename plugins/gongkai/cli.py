@@ -86,6 +86,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-p", "--port", type=int, default=8000, help="端口（默认 8000）")
     serve.add_argument("--interval", type=float, default=1.0, help=argparse.SUPPRESS)
 
+    publish = commands.add_parser(
+        "publish", help="检查、生成并发布到网站服务器（出错时线上网站不变）",
+        description="用 publishconf.py 检查并生成网站，放到目标旁边的新版本文件夹，最后一步才把线上网站切换过去；"
+                    "任何一步出错，线上网站一个字节也不变。目标可以是本机的网站目录，或 user@host:/path（经 SSH 用 rsync 上传）。",
+        epilog="退出码：0 已上线；1 公告有错误、与线上记录不符、生成或上传失败；2 用法或目标有误。详见 docs/publishing.md。")
+    publish.add_argument("--to", metavar="TARGET",
+                         help="发布到哪里：/srv/www/gongkai 或 user@host:/srv/www/gongkai（默认设置中的 GONGKAI_PUBLISH_TO）")
+    publish.add_argument("--rollback", action="store_true", help="不发布新版本，把线上网站切回上一个版本")
+    publish.add_argument("-s", "--settings", default="publishconf.py", help="设置文件（默认 publishconf.py）")
+    publish.add_argument("--today", type=_today, help="按这一天计算公开状态（默认今天）")
+    publish.add_argument("-e", "--ssh", metavar="COMMAND",
+                         help="远程发布用的 ssh 命令，例如 \"ssh -p 2222 -i ~/.ssh/gongkai\"（默认环境变量 GONGKAI_SSH，否则 ssh）")
+    publish.add_argument("--keep", type=int, default=3, help="保留最近几个版本以便回退（默认 3）")
+
     init = commands.add_parser("init", help="新建一个乡镇的公开网站",
                                description="在新文件夹中创建站点：设置、示例公告、公告模板和说明。")
     init.add_argument("directory", metavar="DIR", help="新站点的文件夹（必须不存在或为空）")
@@ -111,21 +125,19 @@ def _load(args: argparse.Namespace) -> tuple[Path, dict, Config]:
 
 def run_check(config: Config, previous: str | None = None) -> dict:
     """Read and check every notice; the same functions the build calls."""
-    from .checks import check_all
+    from .checks import check_site
     from .model import build_township, report
-    from .notices import read_sources
     from .records import ManifestError, compare, load
 
-    sources = read_sources(config)
-    notices, problems = check_all(sources, config)
-    if previous:
-        try:
-            old = load(previous)
-        except ManifestError as exc:
-            raise UsageError(str(exc)) from None
-        problems = sorted([*problems, *compare(old, notices, sources, config.today)])
+    try:
+        old = load(previous) if previous else None
+    except ManifestError as exc:
+        raise UsageError(str(exc)) from None
+    notices, problems, paths = check_site(config)
+    if old is not None:
+        problems = sorted([*problems, *compare(old, notices, paths, config.today)])
     township = build_township(config, notices)
-    return report(township, problems, len(sources))
+    return report(township, problems, len(paths))
 
 
 def format_sections(data: dict, config: Config) -> list[str]:
@@ -316,6 +328,18 @@ def _quiet_handler() -> type:
     return Quiet
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import PublishError, run
+
+    try:
+        run(args.settings, args.to, rollback_=args.rollback, ssh=args.ssh, today=args.today, keep=args.keep,
+            say=lambda line: print(line, flush=True))
+    except PublishError as exc:
+        print(f"gongkai publish: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return EXIT_OK
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -342,13 +366,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .checks import check_all
+    from .checks import check_site
     from .model import build_township
     from .newnotice import NewError, draft, write
-    from .notices import read_sources
 
     _, _, config = _load(args)
-    notices, _ = check_all(read_sources(config), config)
+    notices, _, _ = check_site(config)
     try:
         path = write(draft(config, build_township(config, notices), args.category, args.board, args.period,
                            args.title))
@@ -413,7 +436,7 @@ def cmd_fix_encoding(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"new": cmd_new, "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "init": cmd_init, "mask": cmd_mask,
-            "fix-encoding": cmd_fix_encoding}
+            "fix-encoding": cmd_fix_encoding, "publish": cmd_publish}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

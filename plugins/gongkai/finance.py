@@ -17,7 +17,7 @@ from .notices import Notice
 from .privacy import split_row, table_headers
 
 FEN = Decimal("0.01")
-_AMOUNT = re.compile(r"^\(?[-−]?[¥￥]?\s*\d[\d,，]*(\.\d+)?\s*(元)?\)?$")
+_AMOUNT = re.compile(r"(\()?([-−])?[¥￥]?\s*(\d[\d,，]*(?:\.\d+)?)\s*元?(\))?")
 TOTAL_WORDS = ("合计", "总计")
 SUBTOTAL_WORDS = ("小计",)
 
@@ -28,16 +28,20 @@ def yuan(value: Decimal) -> str:
 
 def parse_amount(cell: str) -> Decimal | None:
     """An amount as written in a table cell, or None when the cell is not one."""
-    text = cell.strip().replace("**", "").strip()
-    if not text or not _AMOUNT.match(text):
+    text = cell.strip()
+    if "*" in text:
+        text = text.replace("**", "").strip()
+    match = _AMOUNT.fullmatch(text)
+    if match is None:
         return None
-    negative = (text.startswith("(") and text.endswith(")")) or "-" in text or "−" in text
-    digits = re.sub(r"[^\d.]", "", text)
+    parenthesised, minus, digits, closing = match.groups()
+    if bool(parenthesised) != bool(closing):
+        return None
     try:
-        value = Decimal(digits)
-    except InvalidOperation:
+        value = Decimal(digits.replace(",", "").replace("，", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         return None
-    return -value if negative else value
+    return -value if parenthesised or minus else value
 
 
 def balance_error(notice: Notice) -> str | None:
@@ -77,6 +81,8 @@ class TotalError:
 
 def table_errors(body: str) -> Iterator[TotalError]:
     """Every 合计/小计 row that is not the sum of the rows above it."""
+    if not any(word in body for word in (*TOTAL_WORDS, *SUBTOTAL_WORDS)):
+        return
     lines = body.split("\n")
     for header_index, header in table_headers(lines):
         rows = []
@@ -97,33 +103,33 @@ def _kind(cells: list[str]) -> str | None:
 
 
 def _check_table(header: list[str], rows: list[tuple[int, list[str]]]) -> Iterator[TotalError]:
-    width = len(header)
-    numeric = [True] * width  # a column is summed only while every filled cell above is a number
-    total = [Decimal(0)] * width
-    group = [Decimal(0)] * width
-    for index, cells in rows:
-        kind = _kind(cells)
-        if kind is None:
-            for col in range(width):
-                cell = cells[col] if col < len(cells) else ""
-                value = parse_amount(cell)
-                if value is None:
-                    if cell.strip() not in ("", "-", "—", "/"):
-                        numeric[col] = False
-                    continue
-                total[col] += value
-                group[col] += value
-            continue
-        expected_row = group if kind == "subtotal" else total
-        for col in range(1, width):
+    kinds = [_kind(cells) for _, cells in rows]
+    if not any(kinds):
+        return
+    totals = [cells for (_, cells), kind in zip(rows, kinds, strict=True) if kind]
+    # Only columns with a number in some total row are summed: names and notes cost nothing.
+    columns = [col for col in range(1, len(header))
+               if any(col < len(cells) and parse_amount(cells[col]) is not None for cells in totals)]
+    found: list[tuple[int, int, str]] = []
+    for col in columns:
+        numeric = True  # summed only while every filled cell above is a number
+        total = group = Decimal(0)
+        for (index, cells), kind in zip(rows, kinds, strict=True):
             cell = cells[col] if col < len(cells) else ""
-            written = parse_amount(cell)
-            if written is None or not numeric[col]:
+            value = parse_amount(cell)
+            if kind is None:
+                if value is None:
+                    numeric = numeric and cell.strip() in ("", "-", "—", "/")
+                else:
+                    total += value
+                    group += value
                 continue
-            expected = expected_row[col]
-            if written.quantize(FEN) != expected.quantize(FEN):
+            expected = group if kind == "subtotal" else total
+            if value is not None and numeric and value.quantize(FEN) != expected.quantize(FEN):
                 word = "小计" if kind == "subtotal" else "合计"
-                yield TotalError(index, f"表格“{header[col]}”一列的{word}写的是 {cell.strip()}，但上面各行相加是 "
-                                        f"{yuan(expected)}（相差 {yuan(written - expected)}）。请核对各行金额和{word}。")
-        if kind == "subtotal":
-            group = [Decimal(0)] * width
+                found.append((index, col, f"表格“{header[col]}”一列的{word}写的是 {cell.strip()}，但上面各行相加是 "
+                                          f"{yuan(expected)}（相差 {yuan(value - expected)}）。请核对各行金额和{word}。"))
+            if kind == "subtotal":
+                group = Decimal(0)
+    for index, _, message in sorted(found):
+        yield TotalError(index, message)

@@ -118,6 +118,16 @@ class BoardView:
         return f"feeds/{self.board.slug}.atom.xml"
 
     @property
+    def print_url(self) -> str:
+        """The board as it hangs on the wall: every section's current notices in full."""
+        return f"print/{self.board.slug}.html"
+
+    @property
+    def pdf_url(self) -> str:
+        """The same, as a PDF (written only with GONGKAI_PDF)."""
+        return f"print/{self.board.slug}.pdf"
+
+    @property
     def status(self) -> str:
         return worst(s.status.status for s in self.sections)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -465,17 +466,15 @@ def notice_files(config: Config) -> list[str]:
     Pages and static folders (PAGE_PATHS, STATIC_PATHS) are not notices;
     hidden files and folders (``.git``, editor backups) are skipped.
     """
-    root = config.content_dir
+    root = str(config.content_dir)
+    excluded = {d.strip("/") for d in config.excluded_dirs}
     found = []
-    excluded = {PurePosixPath(d) for d in config.excluded_dirs}
-    for path in root.rglob("*"):
-        rel = PurePosixPath(path.relative_to(root).as_posix())
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            continue
-        if any(rel.is_relative_to(d) for d in excluded):
-            continue
-        if rel.suffix.lower() in NOTICE_SUFFIXES and path.is_file():
-            found.append(str(rel))
+    for folder, dirs, files in os.walk(root):
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        rel_folder = "" if rel_folder == "." else rel_folder + "/"
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_")) and rel_folder + d not in excluded]
+        found.extend(rel_folder + name for name in files
+                     if not name.startswith((".", "_")) and name.lower().endswith(NOTICE_SUFFIXES))
     return sorted(found)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 from pelican import signals
 from pelican.readers import MarkdownReader
@@ -11,6 +12,7 @@ from pelican.readers import MarkdownReader
 from .config import Config, SettingsError
 from .markup import Renderer
 from .notices import parse_source
+from .printing import write_pdfs
 from .site import BoardGenerator
 
 logger = logging.getLogger(__name__)
@@ -79,7 +81,20 @@ def use_page_reader(readers) -> None:
         readers.reader_classes[extension] = PageReader
 
 
+def print_pdfs(pelican) -> None:
+    """``finalized``: the PDFs need theme/print.css, which Pelican's static generator copies after our pages."""
+    config = pelican.settings["GONGKAI"]
+    if config.pdf:
+        pages = [Path(pelican.output_path) / "print" / f"{board.slug}.html" for board in config.boards]
+        try:
+            for warning in write_pdfs(Path(pelican.output_path), pages, config.siteurl):
+                logger.warning("%s", warning)
+        except SettingsError as exc:  # no Chinese font: stop as a settings error does, exit 2
+            raise SettingsExit(exc.key, exc.message) from None
+
+
 def register() -> None:
     signals.initialized.connect(configure)
     signals.readers_init.connect(use_page_reader)
     signals.get_generators.connect(add_generator)
+    signals.finalized.connect(print_pdfs)

@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .notices import Notice, Source
+from .notices import Notice
 from .problems import Problem, error
 
 VERSION = 1
@@ -51,10 +51,11 @@ def load(location: str) -> dict:
     return data
 
 
-def compare(previous: dict, notices: Sequence[Notice], sources: Sequence[Source], today) -> list[Problem]:
+def compare(previous: dict, notices: Sequence[Notice], paths: Iterable[str], today) -> list[Problem]:
+    """Problems of today's notices against a previous manifest; ``paths`` are every file read."""
     by_path = {n.path: n for n in notices}
     by_url = {n.url: n for n in notices}
-    present = {s.path for s in sources}
+    present = set(paths)
     problems = []
     for entry in previous["notices"]:
         path, url = str(entry.get("path", "")), str(entry.get("url", ""))

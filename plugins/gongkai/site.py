@@ -24,7 +24,8 @@ from .config import Config
 from .feeds import all_feeds
 from .markup import Renderer
 from .model import Township, build_township, report
-from .notices import notice_files, parse_source
+from .notices import Notice, notice_files, parse_source
+from .printing import qr_svg
 from .problems import Problem
 from .records import manifest
 from .reports import catalog_rows, yearly_report
@@ -47,6 +48,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
         self.problems: list[Problem] = []
         self.bodies: dict[str, str] = {}
         self.notice_count = 0
+        self.qr_codes: dict[str, str] = {}
 
     def _get_file_stamp(self, filename: str) -> bytes | float | str:
         return super()._get_file_stamp(str(self.config.content_dir / filename))
@@ -91,12 +93,15 @@ class BoardGenerator(Generator, FileStampDataCacher):
                   chart_items=[(b.board.name, b.rate) for b in report_.boards])
         for board in township.boards:
             write(board.url, "board", board=board, page_kind="board")
+            write(board.print_url, "print", board=board, page_kind="print", paper=self._paper(),
+                  print_contacts={**self.config.contacts, **board.board.contacts},
+                  sheets=[(s, [self._printed(n) for n in s.current_notices(township.today)]) for s in board.sections])
             for section in board.sections:
                 write(section.url, "section", board=board, section=section, page_kind="section")
                 for notice in section.notices:
                     write(notice.url, "notice", board=board, section=section, notice=notice,
                           body=self.bodies.get(notice.path, ""), window=township.window(notice),
-                          page_kind="notice")
+                          qr=self.qr(notice), page_kind="notice")
         output = Path(self.output_path)
         data = report(township, self.problems, self.notice_count)
         (output / "status.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -108,6 +113,23 @@ class BoardGenerator(Generator, FileStampDataCacher):
             target.write_text(text, encoding="utf-8")
         self._write_sitemap(output)
 
+    def qr(self, notice: Notice) -> str | None:
+        """The notice's QR code (inline SVG) pointing at its public address; None without SITEURL."""
+        if not self.config.siteurl:
+            return None
+        if notice.url not in self.qr_codes:
+            self.qr_codes[notice.url] = qr_svg(f"{self.config.siteurl}/{notice.url}")
+        return self.qr_codes[notice.url]
+
+    def _printed(self, notice: Notice) -> dict:
+        """What the printed board shows of one notice: all of it, and the way back online."""
+        return {"notice": notice, "body": self.bodies.get(notice.path, ""), "window": self.township.window(notice),
+                "qr": self.qr(notice), "address": f"{self.config.siteurl}/{notice.url}" if self.config.siteurl else None}
+
+    def _paper(self) -> str:
+        """The CSS page size of the printed boards: GONGKAI_PAPER."""
+        return f"{self.config.paper} {'landscape' if self.config.landscape else 'portrait'}"
+
     def _write_sitemap(self, output: Path) -> None:
         township = self.township
         base = self.config.siteurl + "/"
@@ -115,6 +137,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
         urls += [(f"reports/{year}.html", township.today) for year in township.report_years]
         for board in township.boards:
             urls.append((board.url, board.latest_date or township.today))
+            urls.append((board.print_url, board.latest_date or township.today))
             for section in board.sections:
                 urls.append((section.url, section.status.latest_date or township.today))
                 urls.extend((n.url, n.last_corrected or n.date) for n in section.notices)

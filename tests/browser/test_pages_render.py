@@ -16,6 +16,7 @@ PAGES = {
     "notice": "/nanwan/finance/2026-q2.html",  # balance table and two wide tables
     "status": "/status/index.html",
     "about": "/pages/about.html",
+    "print": "/print/township.html",  # the board as printed, seen on screen
 }
 WIDTHS = (360, 1280)
 CASES = [pytest.param(name, width, id=f"{name}-{width}") for name in PAGES for width in WIDTHS]

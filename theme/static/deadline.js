@@ -22,6 +22,11 @@
     note.textContent = el.getAttribute("data-late-note") || "（按您设备的日期，此栏目已逾期）";
     badge.parentNode.appendChild(note);
   }
+  // A printed board bears the day it is printed.
+  [].forEach.call(document.querySelectorAll("[data-print-date]"), function (el) {
+    el.setAttribute("datetime", today);
+    el.textContent = today.replace(/(\d+)-0?(\d+)-0?(\d+)/, "$1年$2月$3日");
+  });
   var hints = document.querySelectorAll("[data-print]");
   for (var j = 0; window.print && j < hints.length; j++) {
     var button = document.createElement("button");
