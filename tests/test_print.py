@@ -253,6 +253,27 @@ def test_a_long_table_repeats_its_header_and_keeps_rows_whole(pdf_built):
     assert all(re.fullmatch(r"[\d,]+\.\d\d", a) for a in amounts), "a row lost its amount across a page break"
 
 
+def test_pdf_reads_the_site_from_disk_and_never_from_the_network(tmp_path):
+    """A stylesheet linked at SITEURL is read from the output directory; a picture from another
+    host is left out with a warning for the clerk, not fetched, and the build goes on."""
+    needs_weasyprint()
+    needs(*POPPLER)
+    from gongkai.printing import write_pdfs
+
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme/sheet.css").write_text("@page { size: A5 }", encoding="utf-8")
+    page = tmp_path / "print" / "board.html"
+    page.parent.mkdir()
+    page.write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试</title>'
+                    f'<link rel="stylesheet" href="{SITEURL}/theme/sheet.css"></head>'
+                    f'<body><p>公开栏</p><img src="https://elsewhere.example/photo.png" alt="照片"></body></html>',
+                    encoding="utf-8")
+    warnings = write_pdfs(tmp_path, [page], SITEURL)
+    assert page_size(page.with_suffix(".pdf")) == pytest.approx((419.53, 595.28), abs=1)  # A5: the CSS was read
+    assert len(warnings) == 1 and "board.html" in warnings[0] and "elsewhere.example" in warnings[0], warnings
+    assert "不从网络下载" in warnings[0]  # refused by our fetcher, not a failed download
+
+
 def test_a3_paper_and_absolute_links_read_from_the_output(tmp_path_factory):
     """GONGKAI_PAPER = "A3" gives A3 sheets; with RELATIVE_URLS off, print.css is linked at SITEURL and
     must be read from output/, not fetched (page numbers come from print.css)."""

@@ -96,15 +96,16 @@ def write_pdfs(output: Path, pages: Iterable[Path], siteurl: str = "") -> list[s
             logger.debug("WeasyPrint: %s", record.getMessage())
         return False
 
+    warnings: list[str] = []
     weasy_log.addFilter(keep)
     try:
         for page in pages:
-            before = len(failed)
+            failed.clear()
             HTML(filename=str(page), url_fetcher=fetcher).write_pdf(page.with_suffix(".pdf"))
-            failed[before:] = [f"{page.name}: PDF 中缺少一项内容（{message}）" for message in failed[before:]]
+            warnings += [f"{page.name}: PDF 中缺少一项内容（{message}）" for message in failed]
     finally:
         weasy_log.removeFilter(keep)
-    return failed
+    return warnings
 
 
 def _local_fetcher(output: Path, siteurl: str):
