@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+from . import compress, search
 from .config import Config, SettingsError
 from .markup import Renderer
 from .notices import parse_source
@@ -81,6 +82,20 @@ def use_page_reader(readers) -> None:
         readers.reader_classes[extension] = PageReader
 
 
+def index_and_compress(pelican) -> None:
+    """``finalized``: every page is written, so the search index sees them all; compression
+    runs last so that it covers the index's own JS and JSON too."""
+    config: Config = pelican.settings["GONGKAI"]
+    try:
+        if config.search:
+            search.index(pelican.output_path)
+    except search.SearchError as exc:
+        logger.error("%s", exc)  # fatal for `gongkai build`: a site without its index is not published
+        return
+    if config.precompress:
+        compress.precompress(pelican.output_path)
+
+
 def print_pdfs(pelican) -> None:
     """``finalized``: the PDFs need theme/print.css, which Pelican's static generator copies after our pages."""
     config = pelican.settings["GONGKAI"]
@@ -98,3 +113,4 @@ def register() -> None:
     signals.readers_init.connect(use_page_reader)
     signals.get_generators.connect(add_generator)
     signals.finalized.connect(print_pdfs)
+    signals.finalized.connect(index_and_compress)

@@ -86,6 +86,8 @@ class BoardGenerator(Generator, FileStampDataCacher):
         write("status/index.html", "status", page_kind="status")
         write("404.html", "404", page_kind="404")
         write("catalog/index.html", "catalog", catalog=catalog_rows(self.config), page_kind="catalog")
+        if self.config.search:
+            write("search/index.html", "search", page_kind="search")  # the index itself: plugin.py, finalized
         years = township.report_years
         for year in years:
             report_ = yearly_report(township, year)

@@ -1,0 +1,56 @@
+"""Full-text search: a Pagefind index of the built site.
+
+Pagefind runs once over the finished output and writes ``pagefind/``: an
+index split into small fragments plus its own search UI (JS and CSS). The
+browser fetches only the fragments a query needs, so a phone on a slow
+network downloads a few kilobytes, and nothing is asked of any other server.
+
+The binary comes from the ``pagefind[extended]`` wheel; the extended build
+segments Chinese text into words, which the plain build does not. Only
+notice pages are indexed: their ``<article>`` carries ``data-pagefind-body``
+(theme/templates/notice.html), so board lists, status tables and printable
+boards do not crowd the results with the same titles again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+BUNDLE = "pagefind"
+
+
+class SearchError(Exception):
+    """The index could not be written; the message says why, in Chinese."""
+
+
+def binary() -> Path:
+    """The Pagefind binary: ``PAGEFIND_BINARY_PATH``, else the one in the installed wheel."""
+    if os.environ.get("PAGEFIND_BINARY_PATH"):
+        return Path(os.environ["PAGEFIND_BINARY_PATH"])
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = None
+    else:
+        found = get_executable()
+    if found is None:
+        raise SearchError("找不到 Pagefind（站内搜索工具）。请运行 pip install 'pagefind[extended]'，"
+                          "或在设置中写 GONGKAI_SEARCH = False 关闭搜索。")
+    return found
+
+
+def index(output: Path | str) -> None:
+    """Index the site in ``output`` into ``output/pagefind/``, replacing an older index."""
+    output = Path(output)
+    command = [str(binary()), "--site", str(output), "--output-subdir", BUNDLE, "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchError(f"无法运行 Pagefind（站内搜索工具）：{exc}") from None
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip() or f"退出码 {result.returncode}"
+        raise SearchError(f"站内搜索索引没有生成：{detail}")
+    if not (output / BUNDLE / "pagefind-ui.js").is_file():
+        raise SearchError(f"站内搜索索引没有生成：Pagefind 没有写出 {BUNDLE}/pagefind-ui.js。")
