@@ -51,3 +51,13 @@ def test_no_serious_accessibility_violations(page, axe_script, path, width):
             print(f"{path} @{width}px (not failing): {describe(violation)}")
     blocking = [describe(v) for v in violations if v["impact"] in BLOCKING]
     assert blocking == [], f"{path} at {width}px:\n" + "\n".join(blocking)
+
+
+def test_axe_does_report_a_serious_violation(page, axe_script):
+    """The check above can fail: an image without alt text added to a page is reported as critical."""
+    tab = page(360)
+    tab.goto("/index.html")
+    tab.page.evaluate("document.querySelector('main').append(Object.assign(document.createElement('img'), {src: 'x.png'}))")
+    tab.page.add_script_tag(path=str(axe_script))
+    result = tab.page.evaluate("axe.run(document, {runOnly: ['image-alt']})")
+    assert [(v["id"], v["impact"]) for v in result["violations"]] == [("image-alt", "critical")]
