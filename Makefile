@@ -22,8 +22,9 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/gongkai serve
 
+# make publish TARGET=/srv/www/gongkai  (or user@host:/srv/www/gongkai); see docs/publishing.md
 publish: $(STAMP)
-	$(BIN)/gongkai build -s publishconf.py
+	$(BIN)/gongkai publish $(if $(TARGET),--to "$(TARGET)")
 
 test: $(STAMP)
 	$(BIN)/ruff check plugins tests $(wildcard bench)

@@ -60,6 +60,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_PDF", False, "Also write /print/<board>.pdf with WeasyPrint (needs a CJK font)."),
     Setting("GONGKAI_SEARCH", True, "Index the built site with Pagefind and offer a search page."),
     Setting("GONGKAI_PRECOMPRESS", False, "Write .gz and .br files next to HTML, CSS, JS and JSON files."),
+    Setting("GONGKAI_PUBLISH_TO", None, "Where `gongkai publish` puts the site when --to is not given: "
+            "a local web root or user@host:/path."),
 )
 _SETTING_NAMES = {s.name: s for s in SETTINGS}
 
@@ -150,6 +152,7 @@ class Config:
     pdf: bool = False
     search: bool = True
     precompress: bool = False
+    publish_to: str | None = None
     excluded_dirs: tuple[str, ...] = ("pages",)
 
     # -- lookups -------------------------------------------------------
@@ -235,6 +238,7 @@ class Config:
             pdf=flags["GONGKAI_PDF"],
             search=flags["GONGKAI_SEARCH"],
             precompress=flags["GONGKAI_PRECOMPRESS"],
+            publish_to=_optional_str("GONGKAI_PUBLISH_TO", settings.get("GONGKAI_PUBLISH_TO")),
             excluded_dirs=tuple(d.strip("/") for d in (*page_dirs, *static_dirs) if d),
         )
 
@@ -301,6 +305,12 @@ def _paper(value: Any) -> tuple[str, bool]:
     if size not in ("A4", "A3") or rest not in ([], ["portrait"], ["landscape"]):
         raise SettingsError("GONGKAI_PAPER", f"纸张“{value}”无效，应为 \"A4\"、\"A3\"、\"A4 landscape\" 或 \"A3 landscape\"。")
     return size, rest == ["landscape"]
+
+
+def _optional_str(key: str, value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value.strip() if value else None
+    raise SettingsError(key, f"应为文字（例如 \"/srv/www/gongkai\" 或 \"user@host:/srv/www/gongkai\"），现在是 {value!r}。")
 
 
 def _flag(key: str, value: Any) -> bool:
