@@ -476,9 +476,3 @@ def notice_files(config: Config) -> list[str]:
         found.extend(rel_folder + name for name in files
                      if not name.startswith((".", "_")) and name.lower().endswith(NOTICE_SUFFIXES))
     return sorted(found)
-
-
-def read_sources(config: Config) -> list[Source]:
-    """Read and parse every notice file (what ``gongkai check`` reads)."""
-    return [parse_source((config.content_dir / rel).read_bytes(), config.relpath(config.content_dir / rel))
-            for rel in notice_files(config)]
