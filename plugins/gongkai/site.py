@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pelican.cache import FileStampDataCacher
+from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.generators import Generator
 
 from .checks import check_all
@@ -48,7 +48,11 @@ class BoardGenerator(Generator, FileStampDataCacher):
         self.problems: list[Problem] = []
         self.bodies: dict[str, str] = {}
         self.notice_count = 0
+        # QR codes depend on nothing but the address they encode: with the
+        # content cache on they are kept from build to build (segno takes ~4 ms each).
         self.qr_codes: dict[str, str] = {}
+        self._qr_cache = FileDataCacher(self.settings, "gongkai-qr", self.settings["CACHE_CONTENT"],
+                                        self.settings["LOAD_CONTENT_CACHE"])
 
     def _get_file_stamp(self, filename: str) -> bytes | float | str:
         return super()._get_file_stamp(str(self.config.content_dir / filename))
@@ -114,14 +118,23 @@ class BoardGenerator(Generator, FileStampDataCacher):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         self._write_sitemap(output)
+        self._save_qr_codes()
 
     def qr(self, notice: Notice) -> str | None:
         """The notice's QR code (inline SVG) pointing at its public address; None without SITEURL."""
         if not self.config.siteurl:
             return None
-        if notice.url not in self.qr_codes:
-            self.qr_codes[notice.url] = qr_svg(f"{self.config.siteurl}/{notice.url}")
-        return self.qr_codes[notice.url]
+        url = f"{self.config.siteurl}/{notice.url}"
+        if url not in self.qr_codes:
+            self.qr_codes[url] = self._qr_cache.get_cached_data(url) or qr_svg(url)
+        return self.qr_codes[url]
+
+    def _save_qr_codes(self) -> None:
+        """Keep this build's codes only, so that renamed notices do not pile up in the cache."""
+        cache = FileDataCacher(self.settings, "gongkai-qr", self.settings["CACHE_CONTENT"], False)
+        for url, svg in self.qr_codes.items():
+            cache.cache_data(url, svg)
+        cache.save_cache()
 
     def _printed(self, notice: Notice) -> dict:
         """What the printed board shows of one notice: all of it, and the way back online."""
