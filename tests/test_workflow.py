@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -74,16 +75,19 @@ def test_serve_answers_and_picks_up_a_changed_notice(minimal):
     env = {**os.environ, "GONGKAI_TODAY": TODAY}
     server = subprocess.Popen([GONGKAI, "serve", "--port", str(port), "--interval", "0.3"], cwd=minimal.root, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
     try:
         url = f"http://127.0.0.1:{port}/nanwan/finance/2026-q1.html"
         assert _wait_for(lambda: "第一季度" in _get(url)), "serve did not answer"
+        assert any(f"http://127.0.0.1:{port}/" in line for line in lines)
         notice = minimal.root / "content/nanwan/finance/2026-q1.md"
         notice.write_text(notice.read_text(encoding="utf-8").replace("第一季度。", "第一季度，已更新。"), encoding="utf-8")
         assert _wait_for(lambda: "已更新" in _get(url)), "serve did not rebuild"
         minimal.write("nanwan/finance/bad.md", "---\ntitle: x\nboard: nanwn\ncategory: finance\ndate: 2026-11-05\n---\n")
-        time.sleep(4)  # one more rebuild, which fails and prints why
+        # the check problems are printed after each rebuild
+        assert _wait_for(lambda: any("board.unknown" in line for line in lines)), "".join(lines)
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}/" in output
-    assert "board.unknown" in output  # the check problems are printed after each rebuild
+        server.wait(timeout=30)
