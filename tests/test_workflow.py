@@ -81,7 +81,7 @@ def test_serve_answers_and_picks_up_a_changed_notice(minimal):
     try:
         url = f"http://127.0.0.1:{port}/nanwan/finance/2026-q1.html"
         assert _wait_for(lambda: "第一季度" in _get(url)), "serve did not answer"
-        assert any(f"http://127.0.0.1:{port}/" in line for line in lines)
+        assert _wait_for(lambda: any(f"http://127.0.0.1:{port}/" in line for line in lines), 10)
         notice = minimal.root / "content/nanwan/finance/2026-q1.md"
         notice.write_text(notice.read_text(encoding="utf-8").replace("第一季度。", "第一季度，已更新。"), encoding="utf-8")
         assert _wait_for(lambda: "已更新" in _get(url)), "serve did not rebuild"
