@@ -288,6 +288,19 @@ def test_pdf_reads_the_site_from_disk_and_never_from_the_network(tmp_path):
     assert "不从网络下载" in warnings[0]  # refused by our fetcher, not a failed download
 
 
+def test_without_weasyprint_the_error_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+
+    from gongkai.config import SettingsError
+    from gongkai.printing import write_pdfs
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it, or Pango, could not be loaded
+    monkeypatch.setattr("gongkai.printing.has_chinese_font", lambda: True)
+    with pytest.raises(SettingsError) as caught:
+        write_pdfs(tmp_path, [tmp_path / "board.html"])
+    assert caught.value.key == "GONGKAI_PDF" and "libpango-1.0-0" in caught.value.message
+
+
 def test_a3_paper_and_absolute_links_read_from_the_output(tmp_path_factory):
     """GONGKAI_PAPER = "A3" gives A3 sheets; with RELATIVE_URLS off, print.css is linked at SITEURL and
     must be read from output/, not fetched (page numbers come from print.css)."""

@@ -79,7 +79,12 @@ def write_pdfs(output: Path, pages: Iterable[Path], siteurl: str = "") -> list[s
     """
     if has_chinese_font() is False:
         raise NoChineseFont()
-    from weasyprint import HTML  # slow to import, and needs Pango: only when PDFs are wanted
+    try:
+        from weasyprint import HTML  # slow to import, and needs Pango: only when PDFs are wanted
+    except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
+        raise SettingsError("GONGKAI_PDF", f"生成 PDF 打印版需要 WeasyPrint 和 Pango 库，但无法载入（{exc}）。"
+                            "请安装：pip install weasyprint；Debian/Ubuntu：sudo apt-get install libpango-1.0-0 "
+                            "libpangoft2-1.0-0；或在 pelicanconf.py 中设 GONGKAI_PDF = False。") from None
 
     fetcher = _local_fetcher(Path(output).resolve(), siteurl)
     # WeasyPrint logs what it cannot load as errors and CSS it ignores as
