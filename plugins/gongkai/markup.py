@@ -20,13 +20,18 @@ TOTAL_WORDS = ("合计", "总计", "小计")
 
 class _TableProcessor(Treeprocessor):
     def run(self, root: ET.Element) -> None:
+        count = 0
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag != "table":
                     continue
                 self._decorate(child)
-                wrapper = ET.Element("div", {"class": "gk-table", "role": "region",
-                                             "aria-label": "表格（可左右滑动）", "tabindex": "0"})
+                count += 1
+                # Each region needs its own name (landmarks must be unique): name it by its columns.
+                columns = "、".join("".join(th.itertext()).strip() for th in list(child.iter("th"))[:3])
+                label = f"表格{count}：{columns}（可左右滑动）" if columns else f"表格{count}（可左右滑动）"
+                wrapper = ET.Element("div", {"class": "gk-table", "role": "region", "aria-label": label,
+                                             "tabindex": "0"})
                 parent.remove(child)
                 wrapper.append(child)
                 parent.insert(index, wrapper)
