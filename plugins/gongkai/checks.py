@@ -8,15 +8,13 @@ calendar are here.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import PurePosixPath
 
 from . import finance, privacy
 from .config import Config
 from .notices import Notice, Source, notice_files, parse_source, validate
+from .parallel import PARALLEL_FROM, fork_map
 from .problems import Problem, error, warning
 from .workdays import unofficial_years, workdays_between
 
@@ -58,8 +56,7 @@ def across_files(results: Iterable[tuple[Notice | None, list[Problem]]],
 
 # -- reading and checking a whole site (gongkai check, new, publish) ------------
 
-PARALLEL_FROM = 1000  # files; below this, starting a second process costs more than it saves
-_config: Config | None = None  # the worker processes' settings, inherited by fork
+_config: Config | None = None  # for the worker processes of check_site, inherited by fork
 
 
 def _check_file(rel: str) -> tuple[str, Notice | None, list[Problem]]:
@@ -76,15 +73,8 @@ def check_site(config: Config, parallel_from: int = PARALLEL_FROM) -> tuple[list
     the rules across files run once, here, over all results.
     """
     global _config
-    files = notice_files(config)
     _config = config
-    workers = min(os.cpu_count() or 1, 4)
-    if len(files) >= parallel_from and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(_check_file, files, chunksize=max(1, len(files) // (workers * 4))))
-    else:
-        results = [_check_file(rel) for rel in files]
+    results = fork_map(_check_file, notice_files(config), parallel_from)
     notices, problems = across_files(((notice, found) for _, notice, found in results), config)
     return notices, problems, [path for path, _, _ in results]
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from itertools import groupby
 
 from .config import Board, Category, Config
@@ -162,9 +163,12 @@ class Township:
     def window(self, notice: Notice) -> Window | None:
         return window(notice, self.section_of(notice).category, self.today)
 
-    @property
+    @cached_property
     def report_years(self) -> list[int]:
-        """Every year with a visible notice, oldest first: one self-check report each."""
+        """Every year with a visible notice, oldest first: one self-check report each.
+
+        Cached: every page's footer asks for it.
+        """
         return sorted({n.date.year for n in self.notices})
 
     def counts(self) -> dict[str, int]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from . import compress, search
+from . import compress
 from .config import Config, SettingsError
 from .markup import Renderer
 from .notices import parse_source
@@ -82,17 +82,9 @@ def use_page_reader(readers) -> None:
         readers.reader_classes[extension] = PageReader
 
 
-def index_and_compress(pelican) -> None:
-    """``finalized``: every page is written, so the search index sees them all; compression
-    runs last so that it covers the index's own JS and JSON too."""
-    config: Config = pelican.settings["GONGKAI"]
-    try:
-        if config.search:
-            search.index(pelican.output_path)
-    except search.SearchError as exc:
-        logger.error("%s", exc)  # fatal for `gongkai build`: a site without its index is not published
-        return
-    if config.precompress:
+def compress_output(pelican) -> None:
+    """``finalized``: every file is written (the search index too), so compression covers them all."""
+    if pelican.settings["GONGKAI"].precompress:
         compress.precompress(pelican.output_path)
 
 
@@ -113,4 +105,4 @@ def register() -> None:
     signals.readers_init.connect(use_page_reader)
     signals.get_generators.connect(add_generator)
     signals.finalized.connect(print_pdfs)
-    signals.finalized.connect(index_and_compress)
+    signals.finalized.connect(compress_output)

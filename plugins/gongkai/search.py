@@ -41,16 +41,39 @@ def binary() -> Path:
     return found
 
 
+# Notice and section pages live at <board>/<category>/*.html; nothing else is indexed.
+NOTICE_PAGES = "*/*/*.html"
+
+
+def start(output: Path | str) -> subprocess.Popen:
+    """Start indexing ``output`` in the background; :func:`finish` waits for it.
+
+    The build starts it as soon as the notice pages are written, so the index
+    is made on a second core while the rest of the site is written.
+    """
+    output = Path(output)
+    command = [str(binary()), "--site", str(output), "--output-subdir", BUNDLE, "--glob", NOTICE_PAGES, "--silent"]
+    try:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
+        raise SearchError(f"无法运行 Pagefind（站内搜索工具）：{exc}") from None
+
+
+def finish(process: subprocess.Popen, output: Path | str) -> None:
+    """Wait for :func:`start`'s indexer; :class:`SearchError` if it wrote no index."""
+    try:
+        stdout, stderr = process.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise SearchError("站内搜索索引没有生成：Pagefind 运行超过 10 分钟。") from None
+    if process.returncode != 0:
+        detail = (stderr or stdout).strip() or f"退出码 {process.returncode}"
+        raise SearchError(f"站内搜索索引没有生成：{detail}")
+    if not (Path(output) / BUNDLE / "pagefind-ui.js").is_file():
+        raise SearchError(f"站内搜索索引没有生成：Pagefind 没有写出 {BUNDLE}/pagefind-ui.js。")
+
+
 def index(output: Path | str) -> None:
     """Index the site in ``output`` into ``output/pagefind/``, replacing an older index."""
-    output = Path(output)
-    command = [str(binary()), "--site", str(output), "--output-subdir", BUNDLE, "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchError(f"无法运行 Pagefind（站内搜索工具）：{exc}") from None
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip() or f"退出码 {result.returncode}"
-        raise SearchError(f"站内搜索索引没有生成：{detail}")
-    if not (output / BUNDLE / "pagefind-ui.js").is_file():
-        raise SearchError(f"站内搜索索引没有生成：Pagefind 没有写出 {BUNDLE}/pagefind-ui.js。")
+    finish(start(output), output)

@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.generators import Generator
 
-from .checks import check_all
+from . import search
+from .checks import across_files, check_source
 from .config import Config
 from .feeds import all_feeds
 from .markup import Renderer
 from .model import Township, build_township, report
-from .notices import Notice, notice_files, parse_source
+from .notices import Notice, Source, notice_files, parse_source
+from .parallel import fork_map
 from .printing import qr_svg
 from .problems import Problem
 from .records import manifest
@@ -43,7 +45,6 @@ class BoardGenerator(Generator, FileStampDataCacher):
         FileStampDataCacher.__init__(self, self.settings, "gongkai-notices",
                                      self.settings["CACHE_CONTENT"], self.settings["LOAD_CONTENT_CACHE"])
         self.config: Config = self.settings["GONGKAI"]
-        self.renderer = Renderer()
         self.township: Township | None = None
         self.problems: list[Problem] = []
         self.bodies: dict[str, str] = {}
@@ -58,20 +59,19 @@ class BoardGenerator(Generator, FileStampDataCacher):
         return super()._get_file_stamp(str(self.config.content_dir / filename))
 
     def generate_context(self) -> None:
-        config = self.config
-        sources = []
-        for rel in notice_files(config):
-            cached = self.get_cached_data(rel, None)
-            if cached is None:
-                path = config.content_dir / rel
-                source = parse_source(path.read_bytes(), config.relpath(path))
-                body = "" if source.problems else self.renderer.render(source.body)
-                cached = (source, body)
-                self.cache_data(rel, cached)
-            sources.append(cached[0])
-            self.bodies[cached[0].path] = cached[1]
+        global _config, _sources
+        config = _config = self.config
+        files = notice_files(config)
+        parsed = {rel: self.get_cached_data(rel, None) for rel in files}
+        missing = [rel for rel, hit in parsed.items() if hit is None]
+        for rel, fresh in zip(missing, fork_map(_read_and_render, missing), strict=True):
+            parsed[rel] = fresh
+            self.cache_data(rel, fresh)
         self.save_cache()
-        notices, self.problems = check_all(sources, config)
+        sources = _sources = [parsed[rel][0] for rel in files]
+        self.bodies = {source.path: body for source, body in parsed.values()}
+        # Checks run afresh at every build (the calendar moves), on every core for large sites.
+        notices, self.problems = across_files(fork_map(_check_source, range(len(sources))), config)
         self.notice_count = len(sources)
         self.township = build_township(config, notices)
         # Shared with Pelican's page generator, so that pages (关于本站) have them too.
@@ -86,12 +86,22 @@ class BoardGenerator(Generator, FileStampDataCacher):
         def write(name: str, template: str, **values) -> None:
             writer.write_file(name, self.get_template(template), self.context, relative_urls=relative, **values)
 
+        # Sections and their notices first: the search indexer reads only these
+        # (<board>/<category>/*.html) and runs on another core while the rest is written.
+        for board in township.boards:
+            for section in board.sections:
+                write(section.url, "section", board=board, section=section, page_kind="section")
+                for notice in section.notices:
+                    write(notice.url, "notice", board=board, section=section, notice=notice,
+                          body=self.bodies.get(notice.path, ""), window=township.window(notice),
+                          qr=self.qr(notice), page_kind="notice")
+        indexer = self._start_search()
         write("index.html", "index", page_kind="home")
         write("status/index.html", "status", page_kind="status")
         write("404.html", "404", page_kind="404")
         write("catalog/index.html", "catalog", catalog=catalog_rows(self.config), page_kind="catalog")
         if self.config.search:
-            write("search/index.html", "search", page_kind="search")  # the index itself: plugin.py, finalized
+            write("search/index.html", "search", page_kind="search")
         years = township.report_years
         for year in years:
             report_ = yearly_report(township, year)
@@ -102,12 +112,6 @@ class BoardGenerator(Generator, FileStampDataCacher):
             write(board.print_url, "print", board=board, page_kind="print", paper=self._paper(),
                   print_contacts={**self.config.contacts, **board.board.contacts},
                   sheets=[(s, [self._printed(n) for n in s.current_notices(township.today)]) for s in board.sections])
-            for section in board.sections:
-                write(section.url, "section", board=board, section=section, page_kind="section")
-                for notice in section.notices:
-                    write(notice.url, "notice", board=board, section=section, notice=notice,
-                          body=self.bodies.get(notice.path, ""), window=township.window(notice),
-                          qr=self.qr(notice), page_kind="notice")
         output = Path(self.output_path)
         data = report(township, self.problems, self.notice_count)
         (output / "status.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -119,6 +123,20 @@ class BoardGenerator(Generator, FileStampDataCacher):
             target.write_text(text, encoding="utf-8")
         self._write_sitemap(output)
         self._save_qr_codes()
+        if indexer is not None:
+            try:
+                search.finish(indexer, output)
+            except search.SearchError as exc:
+                logger.error("%s", exc)  # fatal for `gongkai build`: a site without its index is not published
+
+    def _start_search(self):
+        if not self.config.search:
+            return None
+        try:
+            return search.start(self.output_path)
+        except search.SearchError as exc:
+            logger.error("%s", exc)
+            return None
 
     def qr(self, notice: Notice) -> str | None:
         """The notice's QR code (inline SVG) pointing at its public address; None without SITEURL."""
@@ -162,6 +180,26 @@ class BoardGenerator(Generator, FileStampDataCacher):
             ET.SubElement(item, "loc").text = base + url
             ET.SubElement(item, "lastmod").text = day.isoformat()
         ET.ElementTree(urlset).write(output / "sitemap.xml", encoding="utf-8", xml_declaration=True)
+
+
+# What the forked workers of generate_context read (see parallel.py).
+_config: Config | None = None
+_sources: list[Source] = []
+_renderer: Renderer | None = None
+
+
+def _read_and_render(rel: str) -> tuple[Source, str]:
+    """Parse one notice file and render its body: what the content cache keeps."""
+    global _renderer
+    if _renderer is None:
+        _renderer = Renderer()
+    path = _config.content_dir / rel
+    source = parse_source(path.read_bytes(), _config.relpath(path))
+    return source, "" if source.problems else _renderer.render(source.body)
+
+
+def _check_source(index: int) -> tuple[Notice | None, list[Problem]]:
+    return check_source(_sources[index], _config)
 
 
 def log_problems(problems: list[Problem]) -> None:
