@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from . import finance, privacy
+from . import finance, privacy, records
 from .config import Config
 from .notices import Notice, Source, notice_files, parse_source, validate
 from .parallel import PARALLEL_FROM, fork_map
@@ -66,17 +66,22 @@ def _check_file(rel: str) -> tuple[str, Notice | None, list[Problem]]:
     return (source.path, *check_source(source, config))
 
 
-def check_site(config: Config, parallel_from: int = PARALLEL_FROM) -> tuple[list[Notice], list[Problem], list[str]]:
+def check_site(config: Config, previous: dict | None = None,
+               parallel_from: int = PARALLEL_FROM) -> tuple[list[Notice], list[Problem], list[str]]:
     """Read and check every notice file: the valid notices, all problems, and the paths read.
 
-    Large sites are read on every core: the per-file work is independent, and
-    the rules across files run once, here, over all results.
+    With ``previous`` (a published manifest) the record check runs too. Large
+    sites are read on every core: the per-file work is independent, and the
+    rules across files run once, here, over all results.
     """
     global _config
     _config = config
     results = fork_map(_check_file, notice_files(config), parallel_from)
     notices, problems = across_files(((notice, found) for _, notice, found in results), config)
-    return notices, problems, [path for path, _, _ in results]
+    paths = [path for path, _, _ in results]
+    if previous is not None:
+        problems = sorted([*problems, *records.compare(previous, notices, paths, config.today)])
+    return notices, problems, paths
 
 
 def trust(notice: Notice, config: Config) -> Iterable[Problem]:

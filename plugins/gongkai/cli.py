@@ -127,15 +127,13 @@ def run_check(config: Config, previous: str | None = None) -> dict:
     """Read and check every notice; the same functions the build calls."""
     from .checks import check_site
     from .model import build_township, report
-    from .records import ManifestError, compare, load
+    from .records import ManifestError, load
 
     try:
         old = load(previous) if previous else None
     except ManifestError as exc:
         raise UsageError(str(exc)) from None
-    notices, problems, paths = check_site(config)
-    if old is not None:
-        problems = sorted([*problems, *compare(old, notices, paths, config.today)])
+    notices, problems, paths = check_site(config, old)
     township = build_township(config, notices)
     return report(township, problems, len(paths))
 

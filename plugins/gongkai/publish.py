@@ -383,19 +383,14 @@ def _usable(state: State, side: Local | Remote) -> None:
 def check(config: Config, previous: bytes | None) -> tuple[list, int]:
     """Every problem in the notices, and those against the live manifest; and how many files."""
     from .checks import check_site
-    from .records import ManifestError, compare, load
+    from .records import ManifestError, parse
 
-    notices, problems, paths = check_site(config)
-    if previous is not None:
-        with tempfile.NamedTemporaryFile(suffix=".json") as handle:
-            handle.write(previous)
-            handle.flush()
-            try:
-                old = load(handle.name)
-            except ManifestError:
-                raise PublishError("线上网站的 manifest.json 无法读取（不是 gongkai 的清单或已损坏），"
-                                   "无法核对已公开的记录，因此没有发布。请检查线上网站。") from None
-        problems = sorted([*problems, *compare(old, notices, paths, config.today)])
+    try:
+        old = parse(previous, "manifest.json") if previous is not None else None
+    except ManifestError:
+        raise PublishError("线上网站的 manifest.json 无法读取（不是 gongkai 的清单或已损坏），"
+                           "无法核对已公开的记录，因此没有发布。请检查线上网站。") from None
+    _, problems, paths = check_site(config, old)
     return problems, len(paths)
 
 

@@ -41,14 +41,23 @@ def load(location: str) -> dict:
     try:
         if location.startswith(("http://", "https://")):
             with urllib.request.urlopen(location, timeout=30) as response:
-                data = json.loads(response.read().decode("utf-8"))
+                data = response.read()
         else:
-            data = json.loads(Path(location).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+            data = Path(location).read_bytes()
+    except OSError as exc:
         raise ManifestError(f"无法读取以前发布的清单 {location}：{exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("notices"), list):
+    return parse(data, location)
+
+
+def parse(data: bytes, location: str) -> dict:
+    """A manifest from its bytes; ``location`` names it in messages."""
+    try:
+        manifest_ = json.loads(data.decode("utf-8"))
+    except ValueError as exc:
+        raise ManifestError(f"无法读取以前发布的清单 {location}：{exc}") from None
+    if not isinstance(manifest_, dict) or not isinstance(manifest_.get("notices"), list):
         raise ManifestError(f"{location} 不是 gongkai 的 manifest.json。")
-    return data
+    return manifest_
 
 
 def compare(previous: dict, notices: Sequence[Notice], paths: Iterable[str], today) -> list[Problem]:
