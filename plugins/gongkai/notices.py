@@ -18,7 +18,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
@@ -174,7 +174,7 @@ def parse_source(data: bytes, path: str) -> Source:
     if len(raw) > FRONT_MATTER_LIMIT:
         return failed(offset, "front-matter", "文件头太长（超过 64 KB）。文件头只放 title、date 等字段，表格和正文写在第二个 --- 之后。")
 
-    problems = list(_lint_front_matter(block, offset, path))
+    key_lines, problems = _scan_front_matter(block, offset, path)
     if problems:
         return Source(path, {}, {}, body, body_line, tuple(problems))
     try:
@@ -196,11 +196,6 @@ def parse_source(data: bytes, path: str) -> Source:
         meta = {}
     if not isinstance(meta, dict):
         return failed(offset, "front-matter", "文件头应逐行写成“字段名: 值”，例如 title: 南湾村2026年10月财务收支公开。")
-    key_lines = {}
-    for i, s in enumerate(block):
-        match = _KEY_LINE.match(s)
-        if match:
-            key_lines.setdefault(match.group(1), offset + i)
     meta = {str(k): v for k, v in meta.items()}
     return Source(path, meta, key_lines, body, body_line, digest=digest)
 
@@ -222,20 +217,30 @@ def _encoding_message(data: bytes, path: str, line: int) -> str:
             "或用记事本打开，“另存为”时编码选 UTF-8。")
 
 
-def _lint_front_matter(block: list[str], offset: int, path: str) -> Iterable[Problem]:
-    """Mistakes that YAML reports badly: tabs, full-width colons, no space after the colon."""
+def _scan_front_matter(block: list[str], offset: int, path: str) -> tuple[dict[str, int], list[Problem]]:
+    """The line of every top-level key, and the mistakes YAML reports badly:
+    tabs, full-width colons, no space after the colon."""
+    key_lines: dict[str, int] = {}
+    problems: list[Problem] = []
     for i, s in enumerate(block):
         line = offset + i
+        key = _KEY_LINE.match(s)
+        if key:  # a well-formed "key: value" line: nothing to report
+            key_lines.setdefault(key.group(1), line)
+            continue
         indent = s[: len(s) - len(s.lstrip())]
         if "\t" in indent:
-            yield error(path, line, "front-matter", "这一行用 Tab 键缩进了，文件头只能用空格缩进。请把 Tab 换成两个空格。")
-        elif _FULLWIDTH_COLON.match(s) and not _KEY_LINE.match(s.strip()):
-            key = _FULLWIDTH_COLON.match(s).group(1)
-            yield error(path, line, "front-matter", f"字段 {key} 后面的冒号是全角“：”（中文输入法）。请改成半角冒号“:”并在其后加一个空格，"
-                        f"例如 {key}: …")
-        elif _NO_SPACE_COLON.match(s) and not s.startswith(" "):
-            key = _NO_SPACE_COLON.match(s).group(1)
-            yield error(path, line, "front-matter", f"字段 {key} 的冒号后面缺少空格。请写成 {key}: 值（冒号后加一个空格）。")
+            problems.append(error(path, line, "front-matter",
+                                  "这一行用 Tab 键缩进了，文件头只能用空格缩进。请把 Tab 换成两个空格。"))
+        elif (fullwidth := _FULLWIDTH_COLON.match(s)) and not _KEY_LINE.match(s.strip()):
+            name = fullwidth.group(1)
+            problems.append(error(path, line, "front-matter", f"字段 {name} 后面的冒号是全角“：”（中文输入法）。"
+                                  f"请改成半角冒号“:”并在其后加一个空格，例如 {name}: …"))
+        elif (glued := _NO_SPACE_COLON.match(s)) and not s.startswith(" "):
+            name = glued.group(1)
+            problems.append(error(path, line, "front-matter",
+                                  f"字段 {name} 的冒号后面缺少空格。请写成 {name}: 值（冒号后加一个空格）。"))
+    return key_lines, problems
 
 
 class _AliasError(Exception):
