@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]' && $(BIN)/python bench/run.py
 
 clean:
 	rm -rf output cache .pytest_cache
