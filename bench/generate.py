@@ -8,7 +8,9 @@ writes, under DIR (default ``bench/work/n<N>``):
     a complete gongkai site: ``pelicanconf.py`` (one township and enough
     villages for N notices, periods going back years) and
     ``content/<board>/<category>/<period>.md`` notices with YAML front matter;
-    ``pelicanconf_nosearch.py`` is the same with ``GONGKAI_SEARCH = False``.
+    ``pelicanconf_nosearch.py`` is the same with ``GONGKAI_SEARCH = False``, and
+    ``pelicanconf_siteurl.py`` with the public ``SITEURL`` a real site sets
+    (every notice page and printed board then carries a QR code).
 ``pelican/``
     the same Markdown files for stock Pelican without the plugin
     (``PLUGINS = []``, the default theme): ``pelicanconf.py`` with Pelican's
@@ -651,6 +653,7 @@ def generate(notices: int, out: Path, seed: int) -> dict:
     write(site / "pelicanconf.py", gongkai_settings(town))
     # The same site without the Pagefind search index, to show what indexing costs.
     write(site / "pelicanconf_nosearch.py", gongkai_settings(town) + "\nGONGKAI_SEARCH = False\n")
+    write(site / "pelicanconf_siteurl.py", gongkai_settings(town) + '\nSITEURL = "https://gongkai.example.gov.cn"\n')
     write(plain_site / "pelicanconf.py", PELICAN_SETTINGS)
     write(plain_site / "pelicanconf_articles.py", PELICAN_SETTINGS + PELICAN_ARTICLES_ONLY)
     write(hugo / "hugo.toml", HUGO_CONFIG)

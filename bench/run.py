@@ -189,6 +189,10 @@ def scenarios(work: Path, only: set[str] | None) -> list[Scenario]:
                  [gongkai, "build", "-s", "pelicanconf_nosearch.py"], site,
                  clean(site / "output", site / "cache"), site / "output",
                  "output and cache deleted first; `GONGKAI_SEARCH = False`"),
+        Scenario("build-siteurl", "gongkai build (full, SITEURL set: QR codes)",
+                 [gongkai, "build", "-s", "pelicanconf_siteurl.py"], site,
+                 clean(site / "output", site / "cache"), site / "output",
+                 "output and cache deleted first; a public `SITEURL`, so every notice gets a QR code"),
         Scenario("check", "gongkai check", [gongkai, "check", "-s", settings], site, lambda _: None),
         Scenario("pelican", "plain Pelican (full)", [pelican, "-s", "pelicanconf.py", "content"], plain,
                  clean(plain / "output"), plain / "output", "stock settings, default theme"),
@@ -484,6 +488,7 @@ def verdicts(items: list[Scenario], notices: int, cycle: dict | None = None) -> 
     ratios = []
     for a, b, what in (("build", "pelican", "gongkai full build / plain Pelican"),
                        ("build-nosearch", "pelican", "gongkai full build without the search index / plain Pelican"),
+                       ("build-siteurl", "pelican", "gongkai full build with SITEURL (QR codes) / plain Pelican"),
                        ("build", "pelican-articles", "gongkai full build / plain Pelican, article pages only"),
                        ("build", "hugo", "gongkai full build / Hugo"),
                        ("warm", "build", "gongkai warm rebuild / gongkai full build")):
@@ -593,7 +598,10 @@ The three corpora under `{rel}/` are built from the same generated files:
   writes a page per notice, board and section under the board folders and,
   at the top of the output, {gongkai_top}. The *no search index* variant
   (`pelicanconf_nosearch.py`, `GONGKAI_SEARCH = False`) skips the Pagefind
-  search indexer that a default build runs.
+  search indexer that a default build runs; the *SITEURL* variant
+  (`pelicanconf_siteurl.py`) sets the public address a real site has, so
+  every notice page and printed board gets a QR code (generated on every
+  core; with the content cache they are reused by the next build).
 - **plain Pelican** (`pelican/`): byte-for-byte the same Markdown files read
   by Pelican's own Markdown reader (the `meta` extension accepts the `---`
   lines; `board`, `period` and `balance` become plain-text metadata, the

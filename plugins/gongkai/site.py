@@ -86,6 +86,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
         def write(name: str, template: str, **values) -> None:
             writer.write_file(name, self.get_template(template), self.context, relative_urls=relative, **values)
 
+        self._make_qr_codes()
         # Sections and their notices first: the search indexer reads only these
         # (<board>/<category>/*.html) and runs on another core while the rest is written.
         for board in township.boards:
@@ -137,6 +138,20 @@ class BoardGenerator(Generator, FileStampDataCacher):
         except search.SearchError as exc:
             logger.error("%s", exc)
             return None
+
+    def _make_qr_codes(self) -> None:
+        """Every notice's QR code up front: last build's from the cache, new ones on every core."""
+        if not self.config.siteurl:
+            return
+        missing = []
+        for notice in self.township.notices:
+            url = f"{self.config.siteurl}/{notice.url}"
+            cached = self._qr_cache.get_cached_data(url)
+            if cached:
+                self.qr_codes[url] = cached
+            else:
+                missing.append(url)
+        self.qr_codes.update(zip(missing, fork_map(qr_svg, missing), strict=True))
 
     def qr(self, notice: Notice) -> str | None:
         """The notice's QR code (inline SVG) pointing at its public address; None without SITEURL."""
