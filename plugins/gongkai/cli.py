@@ -187,11 +187,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_site(settings_path: Path, today: str | None, output: str | None = None) -> Path:
+def build_site(settings_path: Path, own: dict, today: str | None, output: str | None = None) -> Path:
     """Run Pelican with the plugin, failing on any logged error like ``pelican --fatal errors``.
 
     A site that names no plugins or theme gets gongkai's, so that a
-    ``pelicanconf.py`` holding only the GONGKAI_* settings builds.
+    ``pelicanconf.py`` holding only the GONGKAI_* settings builds. ``own``
+    is what the settings file itself sets (``load_settings_file``).
     """
     from pelican import Pelican
     from pelican import log as pelican_log
@@ -203,7 +204,6 @@ def build_site(settings_path: Path, today: str | None, output: str | None = None
     handler.setFormatter(_LogFormatter())
     pelican_log.init(level=logging.WARNING, fatal="errors", handler=handler)
     pelican_log.console.quiet = True  # Pelican's "Done: Processed 0 articles" means nothing here
-    own = load_settings_file(settings_path)
     override: dict = dict(OWNED_SETTINGS)
     if output:
         override["OUTPUT_PATH"] = str(Path(output).resolve())
@@ -250,9 +250,9 @@ class _LogFormatter(logging.Formatter):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    settings_path, _, config = _load(args)
+    settings_path, own, config = _load(args)
     try:
-        output = build_site(settings_path, args.today, args.output)
+        output = build_site(settings_path, own, args.today, args.output)
     except BuildFailed:
         print("网站没有生成：请先改正上面列出的错误（gongkai check 可再次查看）。", file=sys.stderr)
         return EXIT_PROBLEMS

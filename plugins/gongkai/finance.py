@@ -56,14 +56,23 @@ def balance_error(notice: Notice) -> str | None:
             "请核对四个数字。")
 
 
-def continuity_errors(notices: Iterable[Notice]) -> Iterator[tuple[Notice, str]]:
-    """For one section's notices: each period must open with the previous period's closing."""
+def balances_by_period(notices: Iterable[Notice]) -> list[Notice]:
+    """One section's published notices with a balance, one per period, oldest period first.
+
+    A later notice for the same period (a correction) replaces the one it corrects.
+    """
     latest: dict[str, Notice] = {}
     for notice in sorted(notices, key=lambda n: (n.date, n.path)):
         if notice.balance is not None and notice.period is not None and notice.status == "published":
-            latest[str(notice.period)] = notice  # a correction replaces the original
-    by_end = {n.period.end: n for n in latest.values()}
-    for notice in latest.values():
+            latest[str(notice.period)] = notice
+    return sorted(latest.values(), key=lambda n: n.period.sort_key)
+
+
+def continuity_errors(notices: Iterable[Notice]) -> Iterator[tuple[Notice, str]]:
+    """For one section's notices: each period must open with the previous period's closing."""
+    latest = balances_by_period(notices)
+    by_end = {n.period.end: n for n in latest}
+    for notice in latest:
         before = by_end.get(notice.period.start.fromordinal(notice.period.start.toordinal() - 1))
         if before is None:
             continue

@@ -16,6 +16,7 @@ from itertools import groupby
 from .config import Board, Category, Config
 from .cycles import LABELS as STATUS_LABELS
 from .cycles import SectionStatus, section_status, worst
+from .finance import balances_by_period
 from .notices import Notice
 
 ONE_DAY = dt.timedelta(days=1)
@@ -224,11 +225,7 @@ def balance_series(section: Section) -> list[BalancePoint]:
 
     One point per period: a correction replaces the notice it corrects.
     """
-    latest: dict[str, Notice] = {}
-    for notice in sorted(section.notices, key=lambda n: (n.date, n.path)):
-        if notice.balance is not None and notice.period is not None and notice.status == "published":
-            latest[str(notice.period)] = notice
-    ordered = sorted(latest.values(), key=lambda n: n.period.sort_key)
+    ordered = balances_by_period(section.notices)
     points: list[BalancePoint] = []
     for notice in ordered:
         p = notice.period

@@ -418,8 +418,11 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
             code = exc.args[1] if len(exc.args) > 1 else "field.invalid"
             message = exc.args[0] if code != "field.invalid" else f"{spec.label}（{key}）：{exc.args[0]}"
             problems.append(error(path, source.line(key), code, message))
+    def blank(key: str) -> bool:
+        return source.meta.get(key) in (None, "")
+
     for key in REQUIRED:
-        if key not in source.meta or source.meta[key] in (None, ""):
+        if blank(key):
             problems.append(_missing(path, key))
     board, category = values.get("board"), values.get("category")
     section = None
@@ -433,11 +436,11 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
         else:
             section = config.section(board, category)
     if section is not None:
-        if section.is_periodic and "period" not in values and "period" not in source.meta:
+        if section.is_periodic and blank("period"):
             problems.append(_missing(path, "period", f"“{section.name}”按{section.cycle_label}公开，必须写明是哪一期，"
                                      "例如 period: 2026-10 或 period: 2026-Q3。"))
         for key in section.require:
-            if key not in source.meta or source.meta[key] in (None, ""):
+            if blank(key):
                 problems.append(_missing(path, key, f"“{section.name}”要求填写 {key}。"))
     if "window_days" in values and "window_until" in values:
         problems.append(error(path, source.line("window_until"), "field.invalid",
