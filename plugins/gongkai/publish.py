@@ -15,7 +15,7 @@ only then replaces the link: ``os.replace`` of a new link locally, ``ln -sfn``
 and ``mv -T`` (both rename(2)) over SSH. Until that last rename the live
 site is untouched, byte for byte; after it, every request sees the whole new
 release. A failure at any step before it leaves nothing but a ``.partial``
-directory, which the next publish removes.
+directory, which is removed at once, or by the next publish if that fails too.
 
 The target is a local directory (the web root of a server on this machine)
 or ``user@host:/path`` over SSH. Remote copies use rsync with
@@ -23,13 +23,17 @@ or ``user@host:/path`` over SSH. Remote copies use rsync with
 files travel once and are shared between releases on disk.
 
 Nothing here prints: every step is reported through ``say``, and failures
-are :class:`PublishError` with a message for the clerk and an exit code.
+are :class:`PublishError` with a message for the clerk and an exit code. A
+failing file operation (a full disk, no permission, a read-only file system)
+is one line from :data:`OS_PROBLEMS`: what happened, where, what to do, and
+whether the live site changed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -63,6 +67,82 @@ class TargetError(PublishError):
     """The command line or the target cannot be used as it is (exit 2)."""
 
     exit_code = 2
+
+
+# -- failing file operations ------------------------------------------------------
+
+@dataclass(frozen=True)
+class OSProblem:
+    what: str                # what happened
+    todo: str                # what to do; ``{again}`` is "重新发布" or "再试"
+    unusable: bool = False   # the target cannot be used as it is (exit 2) when it happens there
+
+
+OS_PROBLEMS: dict[int, OSProblem] = {
+    errno.ENOSPC: OSProblem("磁盘空间不足", "请清理磁盘（可删除旧版本）后{again}"),
+    errno.EDQUOT: OSProblem("磁盘配额已用完", "请清理这个用户的文件（可删除旧版本），或请管理员提高配额后{again}"),
+    errno.EFBIG: OSProblem("文件超过了允许的大小", "请检查文件大小限制（ulimit -f）和文件系统的上限后{again}"),
+    errno.EACCES: OSProblem("没有权限", "请用有权限的用户运行，或请管理员修改它的权限", unusable=True),
+    errno.EPERM: OSProblem("不允许修改", "请检查它是否被设为不可修改（lsattr -d 查看，chattr -i 取消）"
+                           "或属于其他用户", unusable=True),
+    errno.EROFS: OSProblem("文件系统是只读的", "请把它重新挂载为可写，或换一个目标", unusable=True),
+    errno.ENOENT: OSProblem("文件或文件夹不存在", "它可能被其他程序移走或删除了，请检查后{again}"),
+    errno.EIO: OSProblem("磁盘读写错误", "磁盘可能有故障，请检查磁盘（dmesg）后{again}"),
+}
+_WRITING = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def os_problem(exc: OSError, doing: str, where: str | os.PathLike | None = None, *,
+               again: str = "重新发布") -> tuple[str, bool]:
+    """One sentence for a failed file operation (what happened, where, what to do); and whether
+    the place cannot be used as it is."""
+    problem = OS_PROBLEMS.get(exc.errno) or OSProblem(f"操作失败（{exc.strerror or exc}）", "请检查后{again}")
+    where = where if where is not None else exc.filename
+    place = f"{doing} {os.fsdecode(where)} 时失败" if where else f"{doing}时失败"
+    return f"{problem.what}：{place}。{problem.todo.format(again=again)}。", problem.unusable
+
+
+class _Failed(Exception):
+    """A failed file operation, with what was being done and where. :func:`_reported`, which
+    knows whether the live site changed, turns it into a :class:`PublishError`."""
+
+    def __init__(self, error: OSError, doing: str, where: str | os.PathLike | None = None,
+                 on_target: bool | None = None):
+        super().__init__(error)
+        self.oserror, self.doing, self.on_target = error, doing, on_target
+        self.where = where if where is not None else error.filename
+
+    def publish_error(self, target: Target, outcome: str) -> PublishError:
+        text, unusable = os_problem(self.oserror, self.doing, self.where)
+        on_target = self.on_target
+        if on_target is None:  # a path the build wrote or read: the target's only if it is under it
+            on_target = target.host is None and self.where is not None \
+                and os.fsdecode(self.where).startswith(target.path)
+        return (TargetError if unusable and on_target else PublishError)(text + outcome)
+
+
+@contextlib.contextmanager
+def _doing(doing: str, where: str | os.PathLike, on_target: bool | None = True) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise _Failed(exc, doing, where, on_target) from None
+
+
+def _remove_tree(path: Path) -> OSError | None:
+    """Delete ``path`` and all in it, as far as possible; the first failure, if any."""
+    failures: list[OSError] = []
+
+    def failed(function, name, error) -> None:
+        error = error[1] if isinstance(error, tuple) else error
+        if not isinstance(error, FileNotFoundError):
+            failures.append(error)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=failed)
+    else:
+        shutil.rmtree(path, onerror=failed)
+    return failures[0] if failures else None
 
 
 # -- the target ---------------------------------------------------------------
@@ -133,6 +213,7 @@ class Local:
         self.target = target
         self.path = Path(target.path)
         self.releases = Path(target.releases)
+        self.leftover: tuple[Path, OSError] | None = None  # what a failed publish could not remove
         self._lock: int | None = None
 
     def describe(self) -> str:
@@ -140,67 +221,128 @@ class Local:
 
     def state(self) -> State:
         path = self.path
-        if path.is_symlink():
-            kind, live = "symlink", _release_of(os.readlink(path), self.target)
-        elif path.is_dir():
-            kind, live = ("dir" if any(path.iterdir()) else "empty"), None
-        elif path.exists():
-            kind, live = "other", None
-        else:
-            kind, live = "missing", None
-        releases = sorted(p.name for p in self.releases.iterdir()
-                          if p.is_dir() and _RELEASE.match(p.name)) if self.releases.is_dir() else []
-        return State(kind=kind, live=live, releases=releases, has_manifest=(path / "manifest.json").is_file(),
+        with _doing("读取", path):
+            if path.is_symlink():
+                kind, live = "symlink", _release_of(os.readlink(path), self.target)
+            elif path.is_dir():
+                kind, live = ("dir" if any(path.iterdir()) else "empty"), None
+            elif path.exists():
+                kind, live = "other", None
+            else:
+                kind, live = "missing", None
+            has_manifest = (path / "manifest.json").is_file()
+        with _doing("读取", self.releases):
+            releases = sorted(p.name for p in self.releases.iterdir()
+                              if p.is_dir() and _RELEASE.match(p.name)) if self.releases.is_dir() else []
+        return State(kind=kind, live=live, releases=releases, has_manifest=has_manifest,
                      parent_ok=path.parent.is_dir() and os.access(path.parent, os.W_OK))
 
     def manifest(self) -> bytes:
-        return (self.path / "manifest.json").read_bytes()
+        with _doing("读取", self.path / "manifest.json"):
+            return (self.path / "manifest.json").read_bytes()
 
-    def prepare(self) -> None:
-        """Take the lock (one publish at a time) and clear what a failed publish left."""
-        self.releases.mkdir(exist_ok=True)
-        fd = os.open(self.releases / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    def prepare(self) -> list[str]:
+        """Take the lock (one publish at a time) and clear what a failed publish left; notes for the clerk."""
+        with _doing("创建", self.releases):
+            self.releases.mkdir(exist_ok=True)
+        lock = self.releases / ".lock"
+        with _doing("打开", lock):
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise PublishError(f"另一个发布正在进行（{self.releases / '.lock'}），请等它结束后再试。") from None
+            raise PublishError(f"另一个发布正在进行（{lock}），请等它结束后再试。") from None
+        except OSError as exc:
+            os.close(fd)
+            raise _Failed(exc, "锁定", lock) from None
         self._lock = fd
-        for stale in self.releases.glob(".*.partial"):
-            shutil.rmtree(stale, ignore_errors=True)
+        notes = []
+        with _doing("读取", self.releases):
+            stale = sorted(self.releases.glob(".*.partial"))
+        for folder in stale:
+            error = _remove_tree(folder)
+            if error is not None:
+                text, _ = os_problem(error, "删除", None, again="再试")
+                notes.append(f"上次未完成的 {folder} 没有删除干净，仍占用磁盘：{text}")
+        return notes
 
     @contextlib.contextmanager
     def staging(self, name: str) -> Iterator[Path]:
         """The build writes straight into the release's partial folder, beside the live one."""
         partial = self.releases / f".{name}.partial"
-        partial.mkdir()
+        with _doing("创建", partial):
+            partial.mkdir()
         try:
             yield partial
         except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
+            error = _remove_tree(partial)
+            if error is not None:
+                self.leftover = (partial, error)
             raise
 
     def upload(self, staging: Path, name: str, previous: str | None) -> None:
         pass  # already in place
 
     def activate(self, name: str, *, partial: bool) -> None:
-        if partial:
-            os.rename(self.releases / f".{name}.partial", self.releases / name)
+        """Point the web root at release ``name``; until the last rename, nothing served changes,
+        and a failure on the way puts back what it moved."""
+        release, staged = self.releases / name, self.releases / f".{name}.partial"
         link = self.path.with_name(f".{self.path.name}.{name}.link")
-        with contextlib.suppress(FileNotFoundError):
-            link.unlink()
-        os.symlink(f"{self.releases.name}/{name}", link)
-        if self.path.is_dir() and not self.path.is_symlink():
-            self.path.rmdir()  # an empty folder made for the site: nothing is served from it yet
-        os.replace(link, self.path)
+        with _doing("创建", link):
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
+            os.symlink(f"{self.releases.name}/{name}", link)
+        try:
+            if partial:
+                with _doing("重命名", staged):
+                    os.rename(staged, release)
+            emptied = False
+            try:
+                if self.path.is_dir() and not self.path.is_symlink():
+                    with _doing("删除", self.path):
+                        self.path.rmdir()  # an empty folder made for the site: nothing is served from it yet
+                    emptied = True
+                with _doing("切换", self.path):
+                    os.replace(link, self.path)
+            except BaseException:
+                if emptied:
+                    with contextlib.suppress(OSError):
+                        self.path.mkdir()
+                if partial:  # back to a partial folder, which staging() removes: never a release not yet live
+                    try:
+                        os.rename(release, staged)
+                    except OSError:
+                        _remove_tree(release)
+                raise
+        except BaseException:
+            with contextlib.suppress(OSError):
+                link.unlink()
+            raise
 
     def remove(self, names: list[str]) -> None:
+        """Delete old releases: each is first renamed to a partial folder, so a deletion that
+        stops midway never leaves a broken release to roll back to."""
+        failures = []
         for name in names:
-            shutil.rmtree(self.releases / name, ignore_errors=True)
+            doomed = self.releases / f".{name}.partial"
+            try:
+                os.rename(self.releases / name, doomed)
+            except OSError as exc:
+                failures.append((name, exc, self.releases / name))
+                continue
+            error = _remove_tree(doomed)
+            if error is not None:
+                failures.append((name, error, None))
+        if failures:
+            name, error, where = failures[0]
+            text, _ = os_problem(error, "删除", where, again="再试")
+            raise PublishError(f"旧版本 {'、'.join(f[0] for f in failures)} 没有删除干净（下次发布时会再清理）：{text}")
 
     def close(self) -> None:
         if self._lock is not None:
-            os.close(self._lock)
+            with contextlib.suppress(OSError):
+                os.close(self._lock)
             self._lock = None
 
 
@@ -243,6 +385,7 @@ class Remote:
     def __init__(self, target: Target, ssh: list[str]):
         self.target = target
         self.ssh = ssh
+        self.leftover: tuple[Path, OSError] | None = None
 
     def describe(self) -> str:
         return str(self.target)
@@ -259,7 +402,10 @@ class Remote:
         if result.returncode != 0:
             detail = (result.stderr or b"").decode("utf-8", "replace").strip()
             hint = "（无法连接或登录，请检查主机名、端口和密钥）" if result.returncode == 255 else ""
-            raise PublishError(f"{what}失败{hint}：{detail or f'退出码 {result.returncode}'}")
+            known = _remote_problem(detail, f"{self.target.host}:{self.target.releases}") \
+                if result.returncode != 255 else ""
+            detail = " ".join(detail.splitlines()[-3:])
+            raise PublishError(f"{what}失败{hint}：{known}{detail or f'退出码 {result.returncode}'}")
         return result
 
     def state(self) -> State:
@@ -283,13 +429,17 @@ class Remote:
     def manifest(self) -> bytes:
         return self._run('cat -- "$1/manifest.json"', self.target.path, what="读取线上的 manifest.json").stdout
 
-    def prepare(self) -> None:
+    def prepare(self) -> list[str]:
         self._run(_PREPARE_SH, self.target.path, what=f"在 {self.target.host} 上准备发布目录")
+        return []
 
     @contextlib.contextmanager
     def staging(self, name: str) -> Iterator[Path]:
-        with tempfile.TemporaryDirectory(prefix="gongkai-publish-") as folder:
-            yield Path(folder)
+        """A temporary folder on this machine, uploaded when complete."""
+        with _doing("创建", tempfile.gettempdir(), on_target=False):
+            folder = tempfile.TemporaryDirectory(prefix="gongkai-publish-", ignore_cleanup_errors=True)
+        with folder:
+            yield Path(folder.name)
 
     def upload(self, staging: Path, name: str, previous: str | None) -> None:
         destination = f"{self.target.host}:{self.target.releases}/.{name}.partial/"
@@ -304,10 +454,16 @@ class Remote:
         except OSError as exc:
             raise PublishError(f"上传失败：无法运行 rsync（{exc.strerror}）。请安装 rsync。") from None
         if result.returncode != 0:
-            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-            with contextlib.suppress(PublishError):  # tidy up if the connection still works
+            text = result.stderr.decode("utf-8", "replace").strip()
+            detail = text.splitlines()[-3:]
+            known = _remote_problem(text, destination.rstrip("/"))
+            try:  # tidy up if the connection still works
                 self._run(_REMOVE_SH, self.target.path, f".{name}.partial", what="清理未完成的上传")
-            raise PublishError(f"上传中断（rsync 退出码 {result.returncode}）：{' '.join(detail)}")
+                left = ""
+            except PublishError:
+                left = f"未完成的上传 {destination} 没有删除，下次发布时会自动删除。"
+            raise PublishError(f"上传中断（rsync 退出码 {result.returncode}）：{known}线上网站没有改动。{left}"
+                               f"rsync 的报告：{' '.join(detail)}")
 
     def activate(self, name: str, *, partial: bool) -> None:
         self._run(_ACTIVATE_SH, self.target.path, name, "partial" if partial else "switch", what="切换线上网站")
@@ -318,6 +474,15 @@ class Remote:
 
     def close(self) -> None:
         pass
+
+
+def _remote_problem(text: str, where: str) -> str:
+    """The sentence of :data:`OS_PROBLEMS` for an error the server reported in words (rsync, mkdir,
+    mv: "No space left on device"), if it is one of those that need the clerk to act."""
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM):
+        if os.strerror(code) in text:
+            return os_problem(OSError(code, os.strerror(code)), "写入", where)[0]
+    return ""
 
 
 def ssh_command(option: str | None) -> list[str]:
@@ -410,10 +575,42 @@ def build(plan: Plan, output: Path) -> dict:
     return json.loads((output / "manifest.json").read_text(encoding="utf-8"))
 
 
+@contextlib.contextmanager
+def _reported(side: Local | Remote, live: list[str]) -> Iterator[None]:
+    """Every failure as one :class:`PublishError`, ending with what became of the live site
+    (``live`` names the new release once the link points to it) and of the partial release."""
+    try:
+        yield
+    except (OSError, _Failed) as exc:
+        if not isinstance(exc, _Failed):
+            doing = "写入" if exc.errno in _WRITING else "访问"
+            exc = _Failed(exc, doing, on_target=None)
+        raise exc.publish_error(side.target, _outcome(side, live)) from None
+    except PublishError as exc:
+        if side.leftover is None:
+            raise
+        raise type(exc)(f"{exc}{_outcome(side, live, said=True)}") from None
+
+
+def _outcome(side: Local | Remote, live: list[str], *, said: bool = False) -> str:
+    text = "" if said else f"新版本 {live[0]} 已经上线。" if live else "线上网站没有改动。"
+    if side.leftover is not None:
+        folder, error = side.leftover
+        reason, _ = os_problem(error, "删除", None, again="再试")
+        text += f"未完成的新版本 {folder} 没有删除干净，下次发布时会自动删除（{reason.rstrip('。')}）。"
+    return text
+
+
 def publish(plan: Plan, say: Callable[[str], None]) -> str:
     """Check, build, copy and switch; return the release name that went live."""
-    config = plan.config
     side = _side(plan)
+    live: list[str] = []
+    with _reported(side, live):
+        return _publish(plan, side, say, live)
+
+
+def _publish(plan: Plan, side: Local | Remote, say: Callable[[str], None], live: list[str]) -> str:
+    config = plan.config
     remote = plan.target.host is not None
     total = 6 if remote else 5
     steps = iter(range(1, total + 1))
@@ -433,7 +630,10 @@ def publish(plan: Plan, say: Callable[[str], None]) -> str:
     previous = side.manifest() if state.has_manifest else None
 
     step("检查公告" + ("，并与线上的 manifest.json 核对已公开的记录" if previous is not None else "") + " ……")
-    problems, files = check(config, previous)
+    try:
+        problems, files = check(config, previous)
+    except OSError as exc:
+        raise _Failed(exc, "读取", on_target=False) from None
     errors = [p for p in problems if p.is_error]
     if errors:
         lines = "\n".join(str(p) for p in errors)
@@ -441,18 +641,23 @@ def publish(plan: Plan, say: Callable[[str], None]) -> str:
                            "请改正后再发布（gongkai check 可再次查看）。")
     say(f"      检查了 {files} 个公告文件：没有错误，{len(problems)} 个警告。")
 
-    side.prepare()
+    for note in side.prepare():
+        say(f"      注意：{note}")
     try:
         name = release_name(config, set(state.releases))
         with side.staging(name) as staging:
             step(f"生成网站（{plan.settings.name}）为新版本 {name} ……")
-            built = build(plan, staging)
+            try:
+                built = build(plan, staging)
+            except OSError as exc:  # the build's own file operations, in this process
+                raise _Failed(exc, "写入" if exc.errno in _WRITING else "访问", exc.filename or staging) from None
             if remote:
                 link = f"，与上一版本 {state.live} 相同的文件不重复上传" if state.live else ""
                 step(f"上传到 {plan.target.host}:{plan.target.releases}/{name}{link} ……")
             side.upload(staging, name, state.live)
             step(f"切换线上网站到版本 {name} ……")
             side.activate(name, partial=True)
+        live.append(name)
         old = prunable([*state.releases, name], keep=plan.keep, live=name, previous=state.live)
         step(f"清理旧版本，保留最近 {plan.keep} 个" + (f"：删除 {'、'.join(old)} ……" if old else "：无需清理。"))
         try:
@@ -469,20 +674,23 @@ def rollback(plan: Plan, say: Callable[[str], None]) -> str:
     """Switch the live site back to the release before the live one; return its name."""
     config = plan.config
     side = _side(plan)
-    say(f"[1/2] 读取线上网站 {side.describe()} ……")
-    state = side.state()
-    if state.kind != "symlink" or state.live is None:
-        raise TargetError(f"{side.describe()} 不是 gongkai 发布的网站（不是指向某个版本的链接），无法回退。")
-    target = state.previous()
-    if target is None:
-        raise PublishError(f"没有可回退的版本：线上版本 {state.live} 是保留的最早版本。")
-    say(f"[2/2] 切换线上网站：{state.live} → {target} ……")
-    side.activate(target, partial=False)
-    try:
-        count = f"共 {len(json.loads(side.manifest())['notices'])} 份公告，"
-    except (PublishError, OSError, ValueError, KeyError, TypeError):
-        count = ""
-    say(f"已上线：版本 {target}（已回退；版本 {state.live} 仍保留），{count}{_address(config, plan.target)}")
+    live: list[str] = []
+    with _reported(side, live):
+        say(f"[1/2] 读取线上网站 {side.describe()} ……")
+        state = side.state()
+        if state.kind != "symlink" or state.live is None:
+            raise TargetError(f"{side.describe()} 不是 gongkai 发布的网站（不是指向某个版本的链接），无法回退。")
+        target = state.previous()
+        if target is None:
+            raise PublishError(f"没有可回退的版本：线上版本 {state.live} 是保留的最早版本。")
+        say(f"[2/2] 切换线上网站：{state.live} → {target} ……")
+        side.activate(target, partial=False)
+        live.append(target)
+        try:
+            count = f"共 {len(json.loads(side.manifest())['notices'])} 份公告，"
+        except (PublishError, _Failed, OSError, ValueError, KeyError, TypeError):
+            count = ""
+        say(f"已上线：版本 {target}（已回退；版本 {state.live} 仍保留），{count}{_address(config, plan.target)}")
     return target
 
 
