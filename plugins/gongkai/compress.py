@@ -7,11 +7,18 @@ on the fly and phones on slow networks get the smallest file. The copies
 are deterministic (gzip with mtime 0 and no file name; Brotli has no
 timestamp): an unchanged page gives byte-identical copies at every build,
 which rsync's ``--link-dest`` then shares between releases.
+
+Each copy is written under a temporary name and renamed into place, so a
+server never sends a half-written ``.gz``: when writing fails (a full disk,
+a file size limit) the temporary file and any older copy are removed, and
+:class:`PrecompressError` says which file and why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
 from pathlib import Path
 
 import brotli
@@ -19,6 +26,17 @@ import brotli
 EXTENSIONS = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg"})
 # Quality 10 is within 2% of Brotli's best (11) at a third of its time.
 BROTLI_QUALITY = 10
+
+
+class PrecompressError(OSError):
+    """Writing a compressed copy failed; ``errno`` and ``filename`` are those of the failure.
+    No half-written copy is left behind."""
+
+    def __str__(self) -> str:
+        from .publish import os_problem
+
+        text, _ = os_problem(self, "写入", again="再试")
+        return f"{text}没有留下写了一半的压缩文件。"
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -36,7 +54,22 @@ def precompress(root: Path | str) -> int:
         if path.suffix.lower() not in EXTENSIONS or not path.is_file() or path.is_symlink():
             continue
         data = path.read_bytes()
-        path.with_name(path.name + ".gz").write_bytes(gzip_bytes(data))
-        path.with_name(path.name + ".br").write_bytes(brotli_bytes(data))
+        _write(path.with_name(path.name + ".gz"), gzip_bytes(data))
+        _write(path.with_name(path.name + ".br"), brotli_bytes(data))
         count += 1
     return count
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``path`` holds ``data`` whole, or does not exist (an older copy of another text would be
+    wrong, and without one the server sends the original); :class:`PrecompressError` if it fails."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        for leftover in (temporary, path):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise PrecompressError(exc.errno, exc.strerror, os.fsdecode(path)) from exc
