@@ -152,10 +152,11 @@ def test_previous_manifest_catches_silent_changes_and_removals(minimal):
     q3 = minimal.root / "content/nanwan/finance/2026-q3.md"
     q3.write_text(q3.read_text(encoding="utf-8").replace("| 鱼塘租赁 | 500.00 |", "| 鱼塘租赁 | 500.00 |")
                   .replace("  - {date: 2026-10-20, note: 更正支出第2行金额}",
-                           "  - {date: 2026-10-20, note: 更正支出第2行金额}\n  - {date: 2026-11-21, note: 补充说明}")
+                           "  - {date: 2026-10-20, note: 更正支出第2行金额}\n  - {date: 2026-11-22, note: 补充说明}")
                   .replace("本季度收支如下。", "本季度收支如下（补充说明）。"), encoding="utf-8")
     withdrawn = minimal.root / "content/nanwan/finance/2026-q2.md"
-    withdrawn.write_bytes(withdrawn.read_bytes().replace(b"period: 2026-Q2\r\n", b"period: 2026-Q2\r\nstatus: withdrawn\r\n"))
+    withdrawn.write_bytes(withdrawn.read_bytes().replace(
+        b"period: 2026-Q2\r\n", "period: 2026-Q2\r\nstatus: withdrawn\r\nwithdrawn: {date: 2026-11-21, reason: 重复公开}\r\n".encode()))
     result = minimal.check("--previous", previous, "--format", "json")
     assert result.returncode == 1
     got = {(p["file"], p["code"]) for p in json.loads(result.stdout)["problems"]}

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -36,13 +36,22 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 
+_NULL = "tag:yaml.org,2002:null"
+
+
 class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """Safe YAML that leaves dates as text: our own parser reads every form
-    clerks write and explains an impossible date instead of failing."""
+    """Safe YAML that never changes the text a clerk wrote.
+
+    YAML 1.1 would read ``yes`` as True, ``0012`` as 12, ``1e3`` as 1000.0
+    and a date as a date object. Here every value stays text, except an
+    empty value (``key:``, ``~``, ``null``), and each field's own parser reads
+    the text: it accepts every form clerks write and explains the rest.
+    """
 
     yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag == _NULL]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
+        if any(tag == _NULL for tag, _ in resolvers)
     }
 
 STATUSES = {"published": "已公开", "draft": "草稿", "withdrawn": "已撤回"}
@@ -65,15 +74,37 @@ class Source:
     body_line: int
     problems: tuple[Problem, ...] = ()
     digest: str = ""  # sha256 of the normalized text, for tamper evidence
+    # The same without the status and withdrawn entries of the front matter:
+    # withdrawing a notice changes only those, and must change nothing else.
+    content_digest: str = ""
+    # The line of every key and list item, nested ones too: ("balance", "opening"),
+    # ("corrections", 0, "date").
+    value_lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False)
 
     def line(self, key: str) -> int:
         return self.key_lines.get(key, 1)
+
+    def value_line(self, path: tuple[str | int, ...]) -> int:
+        """The line of a nested value, else of the nearest key that holds it."""
+        while path:
+            if path in self.value_lines:
+                return self.value_lines[path]
+            path = path[:-1]
+        return 1
 
 
 @dataclass(frozen=True)
 class Correction:
     date: dt.date
     note: str
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why and when a published notice was withdrawn (status: withdrawn)."""
+
+    date: dt.date
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -106,7 +137,9 @@ class Notice:
     status: str = "published"
     corrects: str | None = None
     summary: str | None = None
+    withdrawal: Withdrawal | None = None  # the `withdrawn:` field; set exactly when status is withdrawn
     digest: str = ""
+    content_digest: str = ""  # the digest without the status and withdrawn entries
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
@@ -177,10 +210,19 @@ def parse_source(data: bytes, path: str) -> Source:
     key_lines, problems = _scan_front_matter(block, offset, path)
     if problems:
         return Source(path, {}, {}, body, body_line, tuple(problems))
+    value_lines: dict[tuple[str | int, ...], int] = {}
     try:
         if "&" in raw or "*" in raw:
             _refuse_aliases(raw)
-        meta = yaml.load(raw, Loader=_Loader)
+        node = yaml.compose(raw, Loader=_Loader)
+        meta = None if node is None else _construct(node, (), value_lines, offset)
+    except _DuplicateKey as exc:
+        where = "".join(f"{p} 下的" if isinstance(p, str) else f"第 {p + 1} 项的" for p in exc.path)
+        return failed(exc.line, "front-matter", f"{where}字段 {exc.key} 写了两次（第 {exc.first} 行和第 {exc.line} 行），"
+                      "只能保留一个。请删去写错的那一行；如果是更正，请改原来那一行并在 corrections 中记一条更正。")
+    except _ComplexKey as exc:
+        return failed(exc.line, "front-matter", "字段名只能是文字，不能是列表或字典。"
+                      "请逐行写成“字段名: 值”，值里有冒号、方括号或大括号时用引号括起来。")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = offset + (mark.line if mark else 0)
@@ -196,8 +238,70 @@ def parse_source(data: bytes, path: str) -> Source:
         meta = {}
     if not isinstance(meta, dict):
         return failed(offset, "front-matter", "文件头应逐行写成“字段名: 值”，例如 title: 南湾村2026年10月财务收支公开。")
-    meta = {str(k): v for k, v in meta.items()}
-    return Source(path, meta, key_lines, body, body_line, digest=digest)
+    key_lines.update({key[0]: line for key, line in value_lines.items() if len(key) == 1})
+    frozen_out = _entry_lines(node, ("status", "withdrawn"), first + 1, len(block))
+    content_digest = normalized_digest([s for i, s in enumerate(lines) if i not in frozen_out]) if frozen_out else digest
+    return Source(path, meta, key_lines, body, body_line, digest=digest, content_digest=content_digest,
+                  value_lines=value_lines)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, path: tuple[str | int, ...], key: str, first: int, line: int):
+        super().__init__(key)
+        self.path, self.key, self.first, self.line = path, key, first, line
+
+
+class _ComplexKey(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _construct(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int],
+               offset: int) -> Any:
+    """Python values from the YAML nodes: text, None, lists and dicts.
+
+    Records the line of every key and list item in ``lines`` and refuses a
+    key written twice (YAML would keep the last one silently).
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.tag == _NULL else node.value
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = offset + item.start_mark.line
+            items.append(_construct(item, (*path, i), lines, offset))
+        return items
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = offset + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _ComplexKey(line)
+            key = key_node.value
+            if key in result:
+                raise _DuplicateKey(path, key, lines[(*path, key)], line)
+            lines[(*path, key)] = line
+            result[key] = _construct(value_node, (*path, key), lines, offset)
+        return result
+    raise yaml.YAMLError(f"unexpected node {type(node).__name__}")  # pragma: no cover
+
+
+def _entry_lines(node: yaml.Node | None, keys: tuple[str, ...], start: int, count: int) -> set[int]:
+    """Indexes (in the file's lines) of the front-matter lines that hold ``keys``.
+
+    A top-level entry runs from its key to the line before the next key;
+    ``start`` is the index of the first front-matter line, ``count`` their number.
+    """
+    if not isinstance(node, yaml.MappingNode) or node.flow_style:
+        return set()
+    firsts = [key.start_mark.line for key, _ in node.value]
+    found: set[int] = set()
+    for i, (key, _) in enumerate(node.value):
+        if isinstance(key, yaml.ScalarNode) and key.value in keys:
+            end = firsts[i + 1] if i + 1 < len(firsts) else count
+            found.update(range(start + firsts[i], start + end))
+    return found
 
 
 def normalized_digest(lines: list[str]) -> str:
@@ -257,7 +361,15 @@ def _refuse_aliases(raw: str) -> None:
 # -- step 2: Source to Notice --------------------------------------------
 
 class FieldError(ValueError):
-    """A field value that cannot be read; the message is for the clerk."""
+    """A field value that cannot be read; the message is for the clerk.
+
+    ``at`` is where inside the field the bad value is (``("opening",)`` in
+    ``balance``, ``(1, "date")`` in ``corrections``): the problem names its line.
+    """
+
+    def __init__(self, message: str, code: str = "field.invalid", at: tuple[str | int, ...] = ()):
+        super().__init__(message, code)
+        self.message, self.code, self.at = message, code, tuple(at)
 
 
 @dataclass
@@ -266,10 +378,21 @@ class _Context:
     source: Source
     problems: list[Problem]
 
+    def notice_date(self) -> dt.date | None:
+        """The notice's own date, when it can be read (for the fields that must follow it).
+
+        A notice dated after today is not shown yet (``--today`` may look back):
+        only a shown notice's corrections and withdrawal must not lie in the future.
+        """
+        try:
+            return parse_date(self.source.meta.get("date"))
+        except (ValueError, TypeError):
+            return None
+
 
 def _text(value: Any, ctx: _Context) -> str:
     if isinstance(value, (dict, list)):
-        raise FieldError("应为一段文字，不能是列表或字典。")
+        raise FieldError("应为一段文字，不能是列表或字典。如果文字里有冒号、方括号或大括号，请用引号括起来。")
     text = str(value).strip()
     if not text:
         raise FieldError("不能为空。")
@@ -277,41 +400,51 @@ def _text(value: Any, ctx: _Context) -> str:
 
 
 def _date(value: Any, ctx: _Context) -> dt.date:
+    if isinstance(value, (dict, list)):
+        raise FieldError("应为一个日期，例如 2026-11-05。")
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise FieldError(str(exc)) from None
+        raise FieldError(str(exc) + "。") from None
 
 
 def _period(value: Any, ctx: _Context) -> Period:
+    if isinstance(value, (dict, list)):
+        raise FieldError("应为一个期间，例如 2026-10 或 2026-Q3。")
     try:
         return parse_period(value)
     except ValueError as exc:
-        raise FieldError(str(exc)) from None
+        raise FieldError(str(exc) + "。") from None
+
+
+_DAYS = re.compile(r"\d{1,4}")
 
 
 def _days(value: Any, ctx: _Context) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3660:
-        raise FieldError(f"应为天数（0 到 3660 的整数），现在是“{value}”。")
-    return value
+    text = "" if isinstance(value, (bool, dict, list)) else unicodedata.normalize("NFKC", str(value)).strip()
+    text = text.removesuffix("天").strip()
+    if not _DAYS.fullmatch(text) or int(text) > 3660:
+        shown = value if len(str(value)) <= 20 else f"{str(value)[:20]}…"
+        raise FieldError(f"应为天数（0 到 3660 的整数），现在是“{shown}”。请写成 window_days: 7 这样的整数。")
+    return int(text)
 
 
 def _board(value: Any, ctx: _Context) -> str:
     try:
-        return ctx.config.resolve_board(value)
+        return ctx.config.resolve_board(_text(value, ctx))
     except UnknownName as exc:
         raise FieldError(str(exc), "board.unknown") from None
 
 
 def _category(value: Any, ctx: _Context) -> str:
     try:
-        return ctx.config.resolve_category(value)
+        return ctx.config.resolve_category(_text(value, ctx))
     except UnknownName as exc:
         raise FieldError(str(exc), "category.unknown") from None
 
 
 def _status(value: Any, ctx: _Context) -> str:
-    name = str(value).strip().lower()
+    name = _text(value, ctx).lower()
     aliases = {"已公开": "published", "发布": "published", "草稿": "draft", "撤回": "withdrawn", "已撤回": "withdrawn"}
     name = aliases.get(name, name)
     if name not in STATUSES:
@@ -319,21 +452,39 @@ def _status(value: Any, ctx: _Context) -> str:
     return name
 
 
+AMOUNT_INTEGER_DIGITS = 15  # a trillion yuan and more: anything longer is a typo
+AMOUNT_DECIMALS = 4
+_MONEY = re.compile(r"(?P<open>\()?\s*(?P<sign>[-+])?\s*¥?\s*(?P<sign2>[-+])?\s*"
+                    r"(?P<int>\d(?:[\d,]*\d)?)(?:\.(?P<frac>\d+))?\s*元?\s*(?P<close>\))?")
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
+
+
 def amount(value: Any) -> Decimal:
-    """An amount of money as clerks write it: 1234.5, "1,234.50", "¥1234", "1234元"."""
-    if isinstance(value, bool):
-        raise FieldError("应为金额数字。")
+    """An amount of money as clerks write it; :class:`FieldError` says why not.
+
+    The one reader of money, for the ``balance`` field and table cells alike.
+    Accepts 1234.5, "1,234.50", "¥1234", "￥1,234.00元", full-width digits and
+    punctuation (１２，３４５．００), the minus sign U+2212 (−12.5) and
+    accounting brackets for a negative amount ((12.00)). Refuses scientific
+    notation, NaN and infinity, and more than 15 integer digits or 4 decimals.
+    """
+    if isinstance(value, (bool, dict, list)):
+        raise FieldError("应为金额数字，例如 12345.60。")
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-    text = text.removesuffix("元").strip()
-    negative = text.startswith("(") and text.endswith(")")
-    try:
-        result = Decimal(text.strip("()"))
-    except InvalidOperation:
-        raise FieldError(f"“{value}”不是金额，请写成 12345.60 这样的数字。") from None
-    if not result.is_finite():
-        raise FieldError(f"“{value}”不是金额。")
+    raw = str(value)
+    shown = raw if len(raw) <= 24 else f"{raw[:24]}…"
+    text = unicodedata.normalize("NFKC", raw).translate(_MINUS_SIGNS).strip()
+    match = _MONEY.fullmatch(text)
+    if match is None or bool(match["open"]) != bool(match["close"]) or (match["sign"] and match["sign2"]):
+        hint = "不要用科学计数法（如 1e3）。" if re.search(r"\d[eE][-+]?\d", text) else ""
+        raise FieldError(f"“{shown}”不是金额。{hint}请写成 12345.60 这样的数字，负数写 -12.50。")
+    digits = match["int"].replace(",", "").lstrip("0")
+    if len(digits) > AMOUNT_INTEGER_DIGITS or len(match["frac"] or "") > AMOUNT_DECIMALS:
+        raise FieldError(f"金额“{shown}”位数太多（整数最多 {AMOUNT_INTEGER_DIGITS} 位，小数最多 {AMOUNT_DECIMALS} 位），"
+                         "请核对是否多打了数字。")
+    result = Decimal((digits or "0") + (f".{match['frac']}" if match["frac"] else ""))
+    negative = bool(match["open"]) or "-" in ((match["sign"] or "") + (match["sign2"] or ""))
     return -result if negative else result
 
 
@@ -341,22 +492,75 @@ def _balance(value: Any, ctx: _Context) -> Balance:
     parts = ("opening", "income", "expense", "closing")
     if not isinstance(value, dict):
         raise FieldError("应写成 {opening: 期初余额, income: 本期收入, expense: 本期支出, closing: 期末余额}。")
-    missing = [p for p in parts if p not in value]
+    missing = [p for p in parts if value.get(p) in (None, "")]
     if missing:
         raise FieldError(f"缺少 {'、'.join(missing)}。四项都要写：opening（期初）、income（收入）、expense（支出）、closing（期末）。")
-    return Balance(*(amount(value[p]) for p in parts))
+    for name in value:
+        if name not in parts:
+            hint = closest(str(name), {p: p for p in parts})
+            raise FieldError(f"不认识“{name}”，" + (f"是否想写 {hint}？" if hint else "")
+                             + "应为 opening（期初）、income（收入）、expense（支出）、closing（期末）四项。", at=(name,))
+    result = []
+    for p in parts:
+        try:
+            result.append(amount(value[p]))
+        except FieldError as exc:
+            raise FieldError(f"{p}：{exc.message}", at=(p,)) from None
+    return Balance(*result)
 
 
 def _corrections(value: Any, ctx: _Context) -> tuple[Correction, ...]:
-    items = [value] if isinstance(value, dict) else value
+    single = isinstance(value, dict)
+    items = [value] if single else value
     if not isinstance(items, list):
         raise FieldError("应为列表，每项写成 {date: 2026-11-08, note: 更正了什么}。")
+    published, today = ctx.notice_date(), ctx.config.today
     result = []
-    for item in items:
-        if not isinstance(item, dict) or "date" not in item or not str(item.get("note") or "").strip():
-            raise FieldError("每条更正都要有 date（更正日期）和 note（更正说明），例如 {date: 2026-11-08, note: 更正第3行金额}。")
-        result.append(Correction(_date(item["date"], ctx), str(item["note"]).strip()))
+    for i, item in enumerate(items):
+        at: tuple[str | int, ...] = () if single else (i,)
+        if not isinstance(item, dict) or item.get("date") in (None, "") or not _filled(item.get("note")):
+            raise FieldError("每条更正都要有 date（更正日期）和 note（更正说明），例如 {date: 2026-11-08, note: 更正第3行金额}。",
+                             at=at)
+        try:
+            day = _date(item["date"], ctx)
+        except FieldError as exc:
+            raise FieldError(exc.message, at=(*at, "date")) from None
+        if published is not None and day < published:
+            raise FieldError(f"更正日期 {day} 早于公告的公开日期 {published}：更正只能在公开之后。请核对更正日期。",
+                             at=(*at, "date"))
+        if day > today and (published is None or published <= today):
+            raise FieldError(f"更正日期 {day} 在今天（{today}）之后。请写实际更正的日期。", at=(*at, "date"))
+        result.append(Correction(day, _text(item["note"], ctx)))
     return tuple(sorted(result, key=lambda c: c.date))
+
+
+def _filled(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _withdrawal(value: Any, ctx: _Context) -> Withdrawal:
+    example = "例如 withdrawn: {date: 2026-11-20, reason: 名单有误，已重新公示}"
+    if not isinstance(value, dict):
+        raise FieldError(f"应写明撤回日期和原因，{example}。")
+    for name in value:
+        if name not in ("date", "reason"):
+            hint = closest(str(name), {"date": "date", "reason": "reason"})
+            raise FieldError(f"不认识“{name}”，" + (f"是否想写 {hint}？" if hint else "")
+                             + f"只能写 date（撤回日期）和 reason（撤回原因），{example}。", at=(name,))
+    if value.get("date") in (None, ""):
+        raise FieldError(f"缺少撤回日期 date，{example}。")
+    if not _filled(value.get("reason")):
+        raise FieldError(f"缺少撤回原因 reason（会在网站上公开），{example}。", at=("reason",) if "reason" in value else ())
+    try:
+        day = _date(value["date"], ctx)
+    except FieldError as exc:
+        raise FieldError(exc.message, at=("date",)) from None
+    published, today = ctx.notice_date(), ctx.config.today
+    if published is not None and day < published:
+        raise FieldError(f"撤回日期 {day} 早于公告的公开日期 {published}。请核对撤回日期。", at=("date",))
+    if day > today and (published is None or published <= today):
+        raise FieldError(f"撤回日期 {day} 在今天（{today}）之后。请写实际撤回的日期，到那天再改为撤回。", at=("date",))
+    return Withdrawal(day, value["reason"].strip())
 
 
 @dataclass(frozen=True)
@@ -384,7 +588,9 @@ FIELDS: dict[str, Field] = {
     "corrects": Field(_text, "所更正的公告"),
     "summary": Field(_text, "摘要"),
     "slug": Field(_text, "网址名"),
+    "withdrawn": Field(_withdrawal, "撤回说明"),
 }
+_ATTRIBUTES = {"withdrawn": "withdrawal"}  # a field whose Notice attribute has another name
 REQUIRED = ("title", "board", "category", "date")
 
 
@@ -413,11 +619,14 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
         if raw is None or raw == "":
             continue  # an empty value is the same as a missing field
         try:
-            values[key] = spec.parse(raw, ctx)
+            values[_ATTRIBUTES.get(key, key)] = spec.parse(raw, ctx)
         except FieldError as exc:
-            code = exc.args[1] if len(exc.args) > 1 else "field.invalid"
-            message = exc.args[0] if code != "field.invalid" else f"{spec.label}（{key}）：{exc.args[0]}"
-            problems.append(error(path, source.line(key), code, message))
+            message = exc.message if exc.code != "field.invalid" else f"{spec.label}（{key}）：{exc.message}"
+            problems.append(error(path, source.value_line((key, *exc.at)) if exc.at else source.line(key),
+                                  exc.code, message))
+        except Exception as exc:  # one unreadable value must never stop the check
+            problems.append(error(path, source.line(key), "field.invalid",
+                                  f"{spec.label}（{key}）：无法识别这个值（{type(exc).__name__}）。请按模板（gongkai new）填写。"))
     def blank(key: str) -> bool:
         return source.meta.get(key) in (None, "")
 
@@ -448,11 +657,21 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
     if "date" in values and values.get("window_until") and values["window_until"] < values["date"]:
         problems.append(error(path, source.line("window_until"), "field.invalid",
                               "公示截止日期（window_until）早于公开日期（date），请核对。"))
+    status = values.get("status", "published")
+    if status == "withdrawn" and blank("withdrawn"):
+        problems.append(error(path, source.line("status"), "field.missing",
+                              "撤回的公告要写明撤回日期和原因（会在网站上公开）。请在文件头加上 "
+                              "withdrawn: {date: 2026-11-20, reason: 撤回原因}"))
+    elif status != "withdrawn" and not blank("withdrawn") and ("status" in values or blank("status")):
+        problems.append(error(path, source.line("withdrawn"), "field.invalid",
+                              "写了撤回说明（withdrawn），但状态不是撤回。请同时写 status: withdrawn；"
+                              "如果公告没有撤回，请删去 withdrawn 这几行。"))
     if any(p.is_error for p in problems):
         return None, problems
     slug = slugify(values.pop("slug", None) or PurePosixPath(path).stem)
     notice = Notice(path=path, slug=slug, body=source.body, body_line=source.body_line,
-                    digest=source.digest, lines=dict(source.key_lines), **values)
+                    digest=source.digest, content_digest=source.content_digest, lines=dict(source.key_lines),
+                    **values)
     return notice, problems
 
 
