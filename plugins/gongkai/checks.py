@@ -9,13 +9,11 @@ calendar are here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import PurePosixPath
 
-from . import finance, privacy, records
+from . import finance, privacy
 from .config import Config
-from .notices import Notice, Source, notice_files, parse_source, validate
-from .parallel import PARALLEL_FROM, fork_map
+from .notices import Notice, Source, validate
 from .problems import Problem, error, warning
 from .workdays import unofficial_years, workdays_between
 
@@ -55,39 +53,27 @@ def across_files(results: Iterable[tuple[Notice | None, list[Problem]]],
     return notices, sorted(problems)
 
 
-# -- reading and checking a whole site (gongkai check, new, publish) ------------
 
-_config: Config | None = None  # for the worker processes of check_site, inherited by fork
+def privacy_problems(path: str, texts: Iterable[tuple[int, str]], strict: bool, *, where: str = "",
+                     lines: bool = True) -> list[Problem]:
+    """Personal numbers in ``texts`` (pairs of first line and text), as problems at their lines.
 
-
-def _check_file(rel: str) -> tuple[str, Notice | None, list[Problem]]:
-    config = _config
-    path = config.content_dir / rel
-    source = parse_source(path.read_bytes(), config.relpath(path))
-    notice, problems = check_source(source, config)
-    if notice is not None:
-        # Nothing after the per-file checks reads the body; not sending it back
-        # between processes keeps a large site's check fast.
-        notice = replace(notice, body="")
-    return source.path, notice, problems
-
-
-def check_site(config: Config, previous: dict | None = None,
-               parallel_from: int = PARALLEL_FROM) -> tuple[list[Notice], list[Problem], list[str]]:
-    """Read and check every notice file: the valid notices (without their bodies), all problems, and the paths read.
-
-    With ``previous`` (a published manifest) the record check runs too. Large
-    sites are read on every core: the per-file work is independent, and the
-    rules across files run once, here, over all results.
+    ``strict`` is a privacy category's rule: mobiles, and ID-shaped numbers
+    whose check character is wrong, count too.
     """
-    global _config
-    _config = config
-    results = fork_map(_check_file, notice_files(config), parallel_from)
-    notices, problems = across_files(((notice, found) for _, notice, found in results), config)
-    paths = [path for path, _, _ in results]
-    if previous is not None:
-        problems = sorted([*problems, *records.compare(previous, notices, paths, config.today)])
-    return notices, problems, paths
+    found = []
+    for line, text in texts:
+        for finding in privacy.find(text, strict=strict):
+            if finding.code == privacy.PHONE and not strict:
+                continue
+            at = line + text.count("\n", 0, finding.start) if lines else line
+            if where:
+                message = (f"{where}中出现了个人号码（{finding.masked}），它会成为网址，出现在网站的每个链接里。"
+                           "请给文件改名，或在文件头写 slug: 不含号码的名字。")
+            else:
+                message = privacy.message(finding, path)
+            found.append(error(path, at, finding.code, message))
+    return found
 
 
 def trust(notice: Notice, config: Config) -> Iterable[Problem]:
@@ -96,11 +82,9 @@ def trust(notice: Notice, config: Config) -> Iterable[Problem]:
     path = notice.path
     fields = [(notice.line(key), getattr(notice, key) or "") for key in ("title", "summary", "approved_by", "prepared_by")]
     fields += [(notice.line("corrections"), c.note) for c in notice.corrections]
-    for line, text in [*fields, (notice.body_line, notice.body)]:
-        for finding in privacy.find(text):
-            if finding.code != privacy.PHONE or section.privacy:
-                at = line + text.count("\n", 0, finding.start)
-                yield error(path, at, finding.code, privacy.message(finding, path))
+    yield from privacy_problems(path, [*fields, (notice.body_line, notice.body)], section.privacy)
+    # The address: a number in the file name or the slug would be in the URL, the sitemap and the manifest.
+    yield from privacy_problems(path, [(notice.line("slug"), f"{path} {notice.url}")], section.privacy, where="文件名或网址")
     if section.privacy and "|" in notice.body:
         for i, cells in privacy.table_headers(notice.body.split("\n")):
             for cell in cells:

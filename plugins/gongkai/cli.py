@@ -17,11 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Config, SettingsError, load_settings_file
+from .config import Config, SettingsError, load
 from .periods import parse_date
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 _ORDER = {"overdue": 0, "due": 1, "current": 2}
 _WORDS = {"overdue": "逾期", "due": "待公开", "current": "按期"}
 
@@ -110,8 +109,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(args: argparse.Namespace) -> tuple[Path, dict, Config]:
     settings_path = Path(args.settings).resolve()
-    settings = load_settings_file(settings_path)
-    config = Config.from_settings(settings, settings_path.parent, today=args.today)
+    settings, config = load(settings_path, today=args.today)
     path = getattr(args, "path", None)
     if path:
         content = Path(path).resolve()
@@ -124,18 +122,18 @@ def _load(args: argparse.Namespace) -> tuple[Path, dict, Config]:
 
 
 def run_check(config: Config, previous: str | None = None) -> dict:
-    """Read and check every notice; the same functions the build calls."""
-    from .checks import check_site
-    from .model import build_township, report
-    from .records import ManifestError, load
+    """Read and check every file: the pipeline the build runs, without rendering."""
+    from .model import report
+    from .pipeline import read_site
+    from .records import ManifestError
+    from .records import load as load_manifest
 
     try:
-        old = load(previous) if previous else None
+        old = load_manifest(previous) if previous else None
     except ManifestError as exc:
         raise UsageError(str(exc)) from None
-    notices, problems, paths = check_site(config, old)
-    township = build_township(config, notices)
-    return report(township, problems, len(paths))
+    site = read_site(config, previous=old)
+    return report(site.township, site.problems, site.notice_count)
 
 
 def format_sections(data: dict, config: Config) -> list[str]:
@@ -187,58 +185,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_site(settings_path: Path, own: dict, today: str | None, output: str | None = None) -> Path:
-    """Run Pelican with the plugin, failing on any logged error like ``pelican --fatal errors``.
-
-    A site that names no plugins or theme gets gongkai's, so that a
-    ``pelicanconf.py`` holding only the GONGKAI_* settings builds. ``own``
-    is what the settings file itself sets (``load_settings_file``).
-    """
-    from pelican import Pelican
-    from pelican import log as pelican_log
-    from pelican.settings import read_settings
-
-    from .plugin import OWNED_SETTINGS, SettingsExit
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LogFormatter())
-    pelican_log.init(level=logging.WARNING, fatal="errors", handler=handler)
-    pelican_log.console.quiet = True  # Pelican's "Done: Processed 0 articles" means nothing here
-    override: dict = dict(OWNED_SETTINGS)
-    if output:
-        override["OUTPUT_PATH"] = str(Path(output).resolve())
-    if "gongkai" not in (own.get("PLUGINS") or []):
-        override["PLUGINS"] = [*(own.get("PLUGINS") or []), "gongkai"]
-    if "THEME" not in own:
-        override["THEME"] = str(THEME_DIR)
-    if "RELATIVE_URLS" not in own:
-        override["RELATIVE_URLS"] = True  # the output opens from disk as well as from a server
-    previous = os.environ.get("GONGKAI_TODAY")
-    if today:
-        os.environ["GONGKAI_TODAY"] = today
-    cwd = os.getcwd()
-    os.chdir(settings_path.parent)  # Pelican resolves PATH and THEME from here
-    try:
-        settings = read_settings(str(settings_path), override=override)
-        Pelican(settings).run()
-    except SettingsExit as exc:
-        raise SettingsError(exc.key, exc.message) from None
-    except RuntimeError as exc:  # Pelican's fatal logger: the messages are already printed
-        raise BuildFailed(str(exc)) from None
-    finally:
-        os.chdir(cwd)
-        if today:
-            if previous is None:
-                os.environ.pop("GONGKAI_TODAY", None)
-            else:
-                os.environ["GONGKAI_TODAY"] = previous
-    return Path(settings["OUTPUT_PATH"])
-
-
-class BuildFailed(Exception):
-    pass
-
-
 class _LogFormatter(logging.Formatter):
     """Our problems already read ``path:line: severity code: …``; Pelican's get a level."""
 
@@ -249,36 +195,62 @@ class _LogFormatter(logging.Formatter):
         return f"{record.levelname}: {message}"
 
 
+def _show_logs() -> None:
+    """Warnings and errors of a build on stderr, once per process."""
+    root = logging.getLogger()
+    if not any(getattr(h, "gongkai", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_LogFormatter())
+        handler.setLevel(logging.WARNING)
+        handler.gongkai = True
+        root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
+
+def run_build(settings_path: Path, own: dict, config: Config, output: str | None = None) -> int:
+    """Build once and say what came of it; the exit status (the same as ``check`` gives)."""
+    from .build import BuildFailed, build
+    from .model import report
+
+    _show_logs()
+    try:
+        built = build(settings_path, own, config, output)
+    except BuildFailed as exc:
+        print(f"网站没有生成：{exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    site = built.site
+    data = report(site.township, site.problems, site.notice_count)
+    held = len({p.file for p in site.errors})
+    print(f"网站已生成到 {built.output}（{data['notices']} 个公告文件）。")
+    if built.errors:
+        print(f"但检查发现错误（见上文）：有错误的 {held} 个文件没有发布，其余照常生成。请改正后重新生成。"
+              if held else "但生成时发现错误（见上文），请改正后重新生成。", file=sys.stderr)
+    print("\n".join(format_sections(data, config)))
+    return EXIT_PROBLEMS if built.errors else EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     settings_path, own, config = _load(args)
-    try:
-        output = build_site(settings_path, own, args.today, args.output)
-    except BuildFailed:
-        print("网站没有生成：请先改正上面列出的错误（gongkai check 可再次查看）。", file=sys.stderr)
-        return EXIT_PROBLEMS
-    data = json.loads((output / "status.json").read_text(encoding="utf-8"))
-    print(f"网站已生成到 {output}（{data['notices']} 个公告文件）。")
-    print("\n".join(format_sections(data, config)))
-    return EXIT_OK
+    return run_build(settings_path, own, config, args.output)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import functools
     import http.server
-    import subprocess
     import threading
     import time
 
     settings_path, settings, config = _load(args)
     output = Path(settings.get("OUTPUT_PATH") or "output")
     output = output if output.is_absolute() else settings_path.parent / output
-    command = [sys.executable, "-m", "gongkai.cli", "build", "-s", str(settings_path)]
-    if args.today:
-        command += ["--today", args.today]
 
     def rebuild() -> None:
         print(f"[{time.strftime('%H:%M:%S')}] 正在生成……", flush=True)
-        subprocess.run(command, check=False)
+        try:  # the settings may have changed: read them again, in this process
+            own, fresh = load(settings_path, today=args.today)
+            run_build(settings_path, own, fresh)
+        except SettingsError as exc:
+            print(f"设置错误 {exc.key}: {exc.message}", file=sys.stderr, flush=True)
         print(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）", flush=True)
 
     watched = [config.content_dir, settings_path, settings_path.parent / "theme", settings_path.parent / "archetypes"]
@@ -364,15 +336,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .checks import check_site
-    from .model import build_township
     from .newnotice import NewError, draft, write
+    from .pipeline import read_site
 
     _, _, config = _load(args)
-    notices, _, _ = check_site(config)
+    township = read_site(config).township
     try:
-        path = write(draft(config, build_township(config, notices), args.category, args.board, args.period,
-                           args.title))
+        path = write(draft(config, township, args.category, args.board, args.period, args.title))
     except NewError as exc:
         print(f"gongkai new: {exc}", file=sys.stderr)
         return EXIT_USAGE if "没有" in str(exc) or "无法识别" in str(exc) else EXIT_PROBLEMS

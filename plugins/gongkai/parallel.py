@@ -1,9 +1,11 @@
-"""Work spread over the machine's cores, for sites with thousands of notices.
+"""Work spread over the machine's cores, for sites with thousands of files.
 
-Reading, checking and rendering one notice is independent of every other,
-so large sites do it in forked worker processes. ``fn`` must be a function
-at module level; what it needs besides its argument it reads from module
-globals set before the call, which the forked workers inherit.
+Reading, checking and rendering one file is independent of every other, so
+large sites do it in worker processes. What the workers need besides their
+item (the settings, above all) reaches them through the executor's
+initializer, never through module globals set before a ``fork``: the same
+code runs under ``spawn``, the only start method on Windows, where clerks'
+computers are.
 """
 
 from __future__ import annotations
@@ -12,18 +14,32 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 PARALLEL_FROM = 1000  # items; below this, starting worker processes costs more than it saves
+MAX_WORKERS = 4
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], parallel_from: int = PARALLEL_FROM) -> list[R]:
-    """``[fn(item) for item in items]``, on every core when there are many items."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(items) < parallel_from or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+def workers() -> int:
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def pool_map(fn: Callable[[T], R], items: Sequence[T], *, initializer: Callable[..., Any] | None = None,
+             initargs: tuple = (), parallel_from: int = PARALLEL_FROM) -> list[R]:
+    """``[fn(item) for item in items]``, on every core when there are many items.
+
+    ``fn`` and ``initializer`` must be module-level functions and ``initargs``
+    picklable. In this process, the initializer runs once before the items.
+    The start method is the interpreter's (``multiprocessing.set_start_method``).
+    """
+    count = workers()
+    if len(items) < parallel_from or count < 2:
+        if initializer is not None:
+            initializer(*initargs)
         return [fn(item) for item in items]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 4))))
+    context = multiprocessing.get_context()
+    with ProcessPoolExecutor(count, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        return list(pool.map(fn, items, chunksize=max(1, len(items) // (count * 4))))

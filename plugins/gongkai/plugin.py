@@ -7,19 +7,21 @@ import os
 from pathlib import Path
 
 from pelican import signals
-from pelican.readers import MarkdownReader
+from pelican.readers import HTMLReader, MarkdownReader
 
-from . import compress
+from . import compress, gate
 from .config import Config, SettingsError
-from .markup import Renderer
+from .markup import Renderer, sanitize
 from .notices import parse_source
+from .pipeline import Site, content_rel
 from .printing import write_pdfs
-from .site import BoardGenerator
+from .site import SITE_KEY, BoardGenerator
 
 logger = logging.getLogger(__name__)
 
 # Pelican's blog machinery is off: notices are read by our generator, and
 # the home page and feeds are ours. A site that sets these gets ours anyway.
+# Drafts are never written anywhere (an empty SAVE_AS makes Pelican skip them).
 OWNED_SETTINGS = {
     "ARTICLE_PATHS": [],
     "DIRECT_TEMPLATES": [],
@@ -29,6 +31,9 @@ OWNED_SETTINGS = {
     "AUTHOR_FEED_RSS": None, "TAG_FEED_ATOM": None, "TAG_FEED_RSS": None,
     "TRANSLATION_FEED_ATOM": None, "TRANSLATION_FEED_RSS": None,
     "PAGE_URL": "pages/{slug}.html", "PAGE_SAVE_AS": "pages/{slug}.html",
+    "DRAFT_PAGE_URL": "", "DRAFT_PAGE_SAVE_AS": "", "DRAFT_PAGE_LANG_URL": "", "DRAFT_PAGE_LANG_SAVE_AS": "",
+    "DRAFT_URL": "", "DRAFT_SAVE_AS": "", "DRAFT_LANG_URL": "", "DRAFT_LANG_SAVE_AS": "",
+    "OUTPUT_SOURCES": False,
 }
 
 
@@ -39,12 +44,17 @@ class SettingsExit(SettingsError):
 
 
 def configure(pelican) -> None:
-    """Read the settings once, before any generator exists (``initialized``)."""
+    """Read the settings once, before any generator exists (``initialized``).
+
+    ``gongkai build`` hands over the :class:`Config` it already read (with
+    its ``--today``); plain ``pelican`` gets one read from its settings here.
+    """
     settings = pelican.settings
-    try:
-        settings["GONGKAI"] = Config.from_settings(settings, os.getcwd())
-    except SettingsError as exc:
-        raise SettingsExit(exc.key, exc.message) from None
+    if not isinstance(settings.get("GONGKAI"), Config):
+        try:
+            settings["GONGKAI"] = Config.from_settings(settings, os.getcwd())
+        except SettingsError as exc:
+            raise SettingsExit(exc.key, exc.message) from None
     settings.update(OWNED_SETTINGS)
     settings.setdefault("PAGE_PATHS", ["pages"])
     # Autoescape everywhere: only the rendered notice body is marked safe.
@@ -58,51 +68,99 @@ def add_generator(pelican) -> type:
     return BoardGenerator
 
 
+def _withheld(settings: dict, source_path: str) -> bool:
+    """Whether this build's pipeline refused the file (an error) or holds it as a draft."""
+    site: Site | None = settings.get(SITE_KEY)
+    if site is None:
+        return False
+    rel = content_rel(settings["GONGKAI"], source_path)
+    return rel is None or not site.publishes(rel)
+
+
+def _withheld_page(source_path: str) -> tuple[str, dict]:
+    """What a reader returns for a page that is not published: a draft, which Pelican writes nowhere."""
+    import hashlib
+
+    slug = "withheld-" + hashlib.sha1(source_path.encode("utf-8")).hexdigest()[:12]
+    return "", {"title": slug, "slug": slug, "status": "draft"}
+
+
 class PageReader(MarkdownReader):
-    """Pages (关于本站…) use the same YAML front matter as notices."""
+    """Pages (关于本站…) use the same YAML front matter as notices and the same sanitised Markdown."""
 
     enabled = True
     file_extensions = ["md", "markdown"]
 
     def read(self, source_path: str):
+        if _withheld(self.settings, source_path):
+            return _withheld_page(source_path)
         with open(source_path, "rb") as handle:
             source = parse_source(handle.read(), source_path)
-        if source.problems:
-            for problem in source.problems:
-                logger.error("%s", problem)
-            return "", {}
         metadata = {key: self.process_metadata(key, str(value)) for key, value in source.meta.items()
                     if key in ("title", "slug", "summary", "date", "status", "template")}
         return Renderer().render(source.body), metadata
 
 
+class SafeHTMLReader(HTMLReader):
+    """HTML pages are published as notice bodies are: scripts, styles and event handlers removed."""
+
+    def read(self, filename: str):
+        if _withheld(self.settings, filename):
+            return _withheld_page(filename)
+        content, metadata = super().read(filename)
+        return sanitize(content), metadata
+
+
 def use_page_reader(readers) -> None:
-    """``readers_init``: swap Pelican's Markdown reader for the YAML one."""
+    """``readers_init``: our readers for Markdown and HTML; no reStructuredText, which nothing sanitises."""
     for extension in PageReader.file_extensions:
         readers.reader_classes[extension] = PageReader
+    for extension in SafeHTMLReader.file_extensions:
+        readers.reader_classes[extension] = SafeHTMLReader
+    readers.reader_classes.pop("rst", None)
 
 
-def compress_output(pelican) -> None:
-    """``finalized``: every file is written (the search index too), so compression covers them all."""
-    if pelican.settings["GONGKAI"].precompress:
-        compress.precompress(pelican.output_path)
+def keep_published_pages(generator) -> None:
+    """``page_generator_finalized``: only pages the pipeline passed; drafts go nowhere."""
+    for name in ("pages", "hidden_pages"):
+        kept = [p for p in getattr(generator, name) if not _withheld(generator.settings, p.source_path)]
+        setattr(generator, name, kept)
+        generator.context[name] = kept
+    generator.draft_pages = []
+    generator.context["draft_pages"] = []
 
 
-def print_pdfs(pelican) -> None:
-    """``finalized``: the PDFs need theme/print.css, which Pelican's static generator copies after our pages."""
-    config = pelican.settings["GONGKAI"]
+def keep_published_static(generator) -> None:
+    """``static_generator_finalized``: only files the pipeline checked and passed (no links out, no leaks)."""
+    kept = [f for f in generator.staticfiles if not _withheld(generator.settings, f.source_path)]
+    generator.staticfiles = kept
+    generator.context["staticfiles"] = kept
+
+
+def finish(pelican) -> None:
+    """``finalized``, in this order: PDFs (they need theme/print.css, which Pelican's static
+    generator copies after our pages), the last gate over every written file, compression."""
+    config: Config = pelican.settings["GONGKAI"]
+    output = Path(pelican.output_path)
     if config.pdf:
-        pages = [Path(pelican.output_path) / "print" / f"{board.slug}.html" for board in config.boards]
+        pages = [output / "print" / f"{board.slug}.html" for board in config.boards]
         try:
-            for warning in write_pdfs(Path(pelican.output_path), pages, config.siteurl):
+            for warning in write_pdfs(output, pages, config.siteurl):
                 logger.warning("%s", warning)
         except SettingsError as exc:  # no Chinese font: stop as a settings error does, exit 2
             raise SettingsExit(exc.key, exc.message) from None
+    leaks = gate.scan(output, pelican.settings.get(SITE_KEY), config)
+    if leaks:
+        logger.error("%s", gate.report(leaks))
+        gate.remove(output, leaks)
+    if config.precompress:
+        compress.precompress(pelican.output_path)
 
 
 def register() -> None:
     signals.initialized.connect(configure)
     signals.readers_init.connect(use_page_reader)
     signals.get_generators.connect(add_generator)
-    signals.finalized.connect(print_pdfs)
-    signals.finalized.connect(compress_output)
+    signals.page_generator_finalized.connect(keep_published_pages)
+    signals.static_generator_finalized.connect(keep_published_static)
+    signals.finalized.connect(finish)

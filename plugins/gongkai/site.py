@@ -1,10 +1,10 @@
-"""The board generator: reads and checks notices, writes every gongkai page.
+"""The board generator: runs the pipeline for the build, writes every gongkai page.
 
-It follows Pelican's generator protocol: ``generate_context`` reads and
-checks (logging every problem), ``generate_output`` only writes. Parsed
-sources and rendered bodies are cached with Pelican's content cache; the
-checks and statuses are computed afresh at every build, because the
-calendar moves even when no file does.
+The site is read and checked once, by :func:`.pipeline.read_site`, when
+Pelican makes its generators; ``generate_context`` logs every problem and
+``generate_output`` only writes. Parsed sources and rendered bodies are
+cached with Pelican's content cache; the checks and statuses are computed
+afresh at every build, because the calendar moves even when no file does.
 """
 
 from __future__ import annotations
@@ -20,19 +20,20 @@ from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.generators import Generator
 
 from . import search
-from .checks import across_files, check_source
 from .config import Config
 from .feeds import all_feeds
-from .markup import Renderer
-from .model import Township, build_township, report
-from .notices import Notice, Source, notice_files, parse_source
-from .parallel import fork_map
+from .model import Township, report
+from .notices import Notice
+from .parallel import pool_map
+from .pipeline import Site, read_site
 from .printing import qr_svg
 from .problems import Problem
 from .records import manifest
 from .reports import catalog_rows, yearly_report
 
 logger = logging.getLogger(__name__)
+SITE_KEY = "gongkai_site"  # this build's checked site, for the page and static generators (plugin.py)
+PREVIOUS_KEY = "gongkai_previous"  # a published manifest to check records against (gongkai publish)
 
 
 class BoardGenerator(Generator, FileStampDataCacher):
@@ -45,6 +46,12 @@ class BoardGenerator(Generator, FileStampDataCacher):
         FileStampDataCacher.__init__(self, self.settings, "gongkai-notices",
                                      self.settings["CACHE_CONTENT"], self.settings["LOAD_CONTENT_CACHE"])
         self.config: Config = self.settings["GONGKAI"]
+        # The pipeline runs here, when Pelican makes its generators, because the page
+        # and static generators read their files before this one's generate_context
+        # and must know which of them may be published (plugin.py consults SITE_KEY).
+        self.site: Site = read_site(self.config, previous=self.settings.get(PREVIOUS_KEY), render=True, cache=self)
+        self.save_cache()
+        self.settings[SITE_KEY] = self.site
         self.township: Township | None = None
         self.problems: list[Problem] = []
         self.bodies: dict[str, str] = {}
@@ -59,24 +66,14 @@ class BoardGenerator(Generator, FileStampDataCacher):
         return super()._get_file_stamp(str(self.config.content_dir / filename))
 
     def generate_context(self) -> None:
-        global _config, _sources
-        config = _config = self.config
-        files = notice_files(config)
-        parsed = {rel: self.get_cached_data(rel, None) for rel in files}
-        missing = [rel for rel, hit in parsed.items() if hit is None]
-        for rel, fresh in zip(missing, fork_map(_read_and_render, missing), strict=True):
-            parsed[rel] = fresh
-            self.cache_data(rel, fresh)
-        self.save_cache()
-        sources = _sources = [parsed[rel][0] for rel in files]
-        self.bodies = {source.path: body for source, body in parsed.values()}
-        # Checks run afresh at every build (the calendar moves), on every core for large sites.
-        notices, self.problems = across_files(fork_map(_check_source, range(len(sources))), config)
-        self.notice_count = len(sources)
-        self.township = build_township(config, notices)
+        site = self.site
+        self.township = site.township
+        self.problems = site.problems
+        self.bodies = site.bodies
+        self.notice_count = site.notice_count
         # Shared with Pelican's page generator, so that pages (关于本站) have them too.
-        self.context.update(gk=self.township, today=config.today,
-                            built_at=dt.datetime.now(ZoneInfo(config.timezone)))
+        self.context.update(gk=self.township, today=self.config.today,
+                            built_at=dt.datetime.now(ZoneInfo(self.config.timezone)))
         log_problems(self.problems)
 
     def generate_output(self, writer) -> None:
@@ -114,7 +111,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
                   print_contacts={**self.config.contacts, **board.board.contacts},
                   sheets=[(s, [self._printed(n) for n in s.current_notices(township.today)]) for s in board.sections])
         output = Path(self.output_path)
-        data = report(township, self.problems, self.notice_count)
+        data = report(township, [p.published() for p in self.problems], self.notice_count)
         (output / "status.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         (output / "manifest.json").write_text(json.dumps(manifest(township.notices, township.today),
                                                          ensure_ascii=False, indent=1), encoding="utf-8")
@@ -151,7 +148,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
                 self.qr_codes[url] = cached
             else:
                 missing.append(url)
-        self.qr_codes.update(zip(missing, fork_map(qr_svg, missing), strict=True))
+        self.qr_codes.update(zip(missing, pool_map(qr_svg, missing), strict=True))
 
     def qr(self, notice: Notice) -> str | None:
         """The notice's QR code (inline SVG) pointing at its public address; None without SITEURL."""
@@ -197,26 +194,6 @@ class BoardGenerator(Generator, FileStampDataCacher):
         ET.ElementTree(urlset).write(output / "sitemap.xml", encoding="utf-8", xml_declaration=True)
 
 
-# What the forked workers of generate_context read (see parallel.py).
-_config: Config | None = None
-_sources: list[Source] = []
-_renderer: Renderer | None = None
-
-
-def _read_and_render(rel: str) -> tuple[Source, str]:
-    """Parse one notice file and render its body: what the content cache keeps."""
-    global _renderer
-    if _renderer is None:
-        _renderer = Renderer()
-    path = _config.content_dir / rel
-    source = parse_source(path.read_bytes(), _config.relpath(path))
-    return source, "" if source.problems else _renderer.render(source.body)
-
-
-def _check_source(index: int) -> tuple[Notice | None, list[Problem]]:
-    return check_source(_sources[index], _config)
-
-
 def log_problems(problems: list[Problem]) -> None:
     """Warnings one by one; all errors in one message.
 
@@ -229,4 +206,4 @@ def log_problems(problems: list[Problem]) -> None:
             logger.warning("%s", problem)
     errors = [str(p) for p in problems if p.is_error]
     if errors:
-        logger.error("公告检查发现 %d 个错误，有错误的公告不会发布：\n%s", len(errors), "\n".join(errors))
+        logger.error("检查发现 %d 个错误，有错误的文件不会发布（其余照常生成）：\n%s", len(errors), "\n".join(errors))

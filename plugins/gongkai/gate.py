@@ -1,0 +1,140 @@
+"""The last gate: every text file the build wrote is scanned for personal numbers.
+
+The checks read the sources; this reads what a villager would get: the
+pages, feeds, sitemap, JSON files and the pages the search index is made
+from, after Markdown, templates and sanitising have had their say. A
+number found here that the checks did not pass fails the build and the
+publication with ``output.privacy``, naming the output file and, where it
+is known, the source file it came from.
+
+The gate applies the strictest rule (a privacy category's) to every file.
+Numbers the checks let through on purpose (a mobile in a finance notice, a
+contact in the settings) are known from the sources and allowed; anything
+else is a leak.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import privacy
+from .config import Config
+from .parallel import pool_map
+from .problems import Problem, error
+
+TEXT_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".csv", ".tsv", ".svg", ".md", ".atom", ".rss")
+SKIPPED_FOLDERS = ("pagefind", "theme")  # the search tool's own files (made from scanned pages) and our theme
+PARALLEL_FROM = 400  # files
+
+
+@dataclass(frozen=True)
+class Leak:
+    output: str       # relative to the output folder, with /
+    code: str
+    masked: str
+    source: str | None = None  # the source file it was made from, when known
+    line: int = 1
+
+    def problem(self) -> Problem:
+        where = f"（由 {self.source} 生成）" if self.source else ""
+        return error(self.source or f"output/{self.output}", self.line, "output.privacy",
+                     f"生成的网站文件 {self.output}{where}中出现了个人号码 {self.masked}，"
+                     "它在原文中没有被检查出来（可能被标记、转义或模板拆开了）。这个文件已删除，网站不能发布。"
+                     "请在原文中删除或打码这个号码（gongkai mask），然后重新生成。")
+
+
+def digits(text: str) -> str:
+    """The number a finding stands for, however it was written."""
+    text = unicodedata.normalize("NFKC", privacy.normalize(text) if hasattr(privacy, "normalize") else text)
+    return re.sub(r"[^0-9X]", "", text.upper())
+
+
+def allowed_numbers(site, config: Config) -> frozenset[str]:
+    """Numbers the checks let through on purpose: in sources outside privacy categories, and in the settings."""
+    texts: list[str] = [*config.contacts.values(), *(v for b in config.boards for v in b.contacts.values())]
+    if site is not None:
+        private = {(n.board, n.category) for n in site.notices if config.section(n.board, n.category).privacy}
+        for rel, source in site.sources.items():
+            meta = source.meta
+            key = (config.board_spellings().get(str(meta.get("board", "")).strip()),
+                   config.category_spellings().get(str(meta.get("category", "")).strip()))
+            if key in private:
+                continue
+            texts.append(source.body)
+            texts.extend(str(v) for v in meta.values() if isinstance(v, (str, int)))
+            texts.append(rel)
+    passed = {digits(f.text) for text in texts for f in privacy.find(text, strict=True)}
+    refused = {digits(f.text) for text in texts for f in privacy.find(text) if f.code != privacy.PHONE}
+    return frozenset(passed - refused)
+
+
+_allowed: frozenset[str] = frozenset()
+_root = Path()
+
+
+def _start(root: Path, allowed: frozenset[str]) -> None:
+    global _allowed, _root
+    _root, _allowed = root, allowed
+
+
+def _scan_file(rel: str) -> list[tuple[str, str, str]]:
+    """(rel, code, masked) of every leak in one output file."""
+    found = []
+    for finding in privacy.find(rel, strict=True):
+        if digits(finding.text) not in _allowed:
+            found.append((rel, finding.code, finding.masked))
+    if rel.lower().endswith(TEXT_SUFFIXES):
+        try:
+            text = (_root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return found
+        for finding in privacy.find(text, strict=True):
+            if digits(finding.text) not in _allowed:
+                found.append((rel, finding.code, finding.masked))
+    return found
+
+
+def output_files(output: Path) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(output):
+        rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
+        rel_folder = "" if rel_folder == "." else rel_folder + "/"
+        if not rel_folder:
+            dirs[:] = [d for d in dirs if d not in SKIPPED_FOLDERS]
+        found.extend(rel_folder + name for name in files)
+    return sorted(found)
+
+
+def scan(output: Path, site, config: Config) -> list[Leak]:
+    """Every personal number in the built site that the checks did not let through."""
+    output = Path(output)
+    sources = {}
+    if site is not None:
+        sources = {n.url: n.path for n in site.notices}
+    files = output_files(output)
+    results = pool_map(_scan_file, files, initializer=_start, initargs=(output, allowed_numbers(site, config)),
+                       parallel_from=PARALLEL_FROM)
+    return [Leak(rel, code, masked, sources.get(rel)) for found in results for rel, code, masked in found]
+
+
+def problems(leaks: Iterable[Leak]) -> list[Problem]:
+    return sorted({leak.problem() for leak in leaks})
+
+
+def report(leaks: Iterable[Leak]) -> str:
+    found = problems(leaks)
+    return f"最后检查发现生成的网站中有 {len(found)} 处个人号码，网站不能发布：\n" + "\n".join(str(p) for p in found)
+
+
+def remove(output: Path, leaks: Iterable[Leak]) -> None:
+    """Delete every file with a leak, and the search index, which was made from them."""
+    import shutil
+
+    for leak in leaks:
+        (Path(output) / leak.output).unlink(missing_ok=True)
+    shutil.rmtree(Path(output) / "pagefind", ignore_errors=True)
