@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import runpy
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +24,22 @@ from .problems import closest
 
 CYCLES = (*CYCLE_KINDS, "event", "review")
 BOARD_KINDS = {"township": "政务公开栏", "village": "村务公开栏"}
+
+
+class FrozenMap(dict):
+    """A read-only dict: settings cannot change once read, and the value pickles
+    (worker processes receive the whole :class:`Config`, also under ``spawn``)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("settings are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def __reduce__(self):
+        return (FrozenMap, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=lambda kv: str(kv[0]))))
 
 
 class SettingsError(Exception):
@@ -153,7 +169,9 @@ class Config:
     search: bool = True
     precompress: bool = False
     publish_to: str | None = None
-    excluded_dirs: tuple[str, ...] = ("pages",)
+    page_dirs: tuple[str, ...] = ("pages",)      # PAGE_PATHS
+    static_dirs: tuple[str, ...] = ("images",)   # STATIC_PATHS
+    ignore_files: tuple[str, ...] = ()           # IGNORE_FILES (patterns of names)
 
     # -- lookups -------------------------------------------------------
     def board(self, slug: str) -> Board:
@@ -216,8 +234,9 @@ class Config:
         boards = _read_boards(get("GONGKAI_BOARDS"), categories)
         paper, landscape = _paper(get("GONGKAI_PAPER"))
         flags = {name: _flag(name, get(name)) for name in ("GONGKAI_PDF", "GONGKAI_SEARCH", "GONGKAI_PRECOMPRESS")}
-        page_dirs = tuple(settings.get("PAGE_PATHS") or ("pages",))
-        static_dirs = tuple(settings.get("STATIC_PATHS") or ("images",))
+        page_dirs = _folders("PAGE_PATHS", settings.get("PAGE_PATHS", ("pages",)))
+        static_dirs = _folders("STATIC_PATHS", settings.get("STATIC_PATHS", ("images",)))
+        ignore = _folders("IGNORE_FILES", settings.get("IGNORE_FILES", ()))
         return cls(
             base_dir=base,
             content_dir=(base / str(settings.get("PATH") or "content")).resolve(),
@@ -226,12 +245,12 @@ class Config:
             timezone=tz,
             start=_date_setting("GONGKAI_START", get("GONGKAI_START")),
             today=resolve_today(today, settings.get("GONGKAI_TODAY"), tz),
-            categories=MappingProxyType(categories),
+            categories=FrozenMap(categories),
             boards=boards,
             holidays=_date_set("GONGKAI_HOLIDAYS", get("GONGKAI_HOLIDAYS")),
             workdays=_date_set("GONGKAI_WORKDAYS", get("GONGKAI_WORKDAYS")),
             late_workdays=late,
-            contacts=MappingProxyType(dict(contacts)),
+            contacts=FrozenMap(dict(contacts)),
             latest=latest,
             paper=paper,
             landscape=landscape,
@@ -239,7 +258,9 @@ class Config:
             search=flags["GONGKAI_SEARCH"],
             precompress=flags["GONGKAI_PRECOMPRESS"],
             publish_to=_optional_str("GONGKAI_PUBLISH_TO", settings.get("GONGKAI_PUBLISH_TO")),
-            excluded_dirs=tuple(d.strip("/") for d in (*page_dirs, *static_dirs) if d),
+            page_dirs=page_dirs,
+            static_dirs=static_dirs,
+            ignore_files=ignore,
         )
 
 
@@ -289,14 +310,36 @@ def load_settings_file(path: Path | str) -> dict[str, Any]:
         values = runpy.run_path(str(path))
     except SyntaxError as exc:
         raise SettingsError(f"{path.name}:{exc.lineno}", f"设置文件有语法错误：{exc.msg}") from None
-    except Exception as exc:  # the settings file is user code
-        raise SettingsError(path.name, f"设置文件运行出错：{type(exc).__name__}: {exc}") from None
+    except SystemExit as exc:  # sys.exit() or exit() in the settings would end gongkai without a word
+        raise SettingsError(path.name, f"设置文件调用了 sys.exit()/exit()（退出码 {exc.code!r}），没有运行完。"
+                            "请删去这一句：设置文件只应给 GONGKAI_BOARDS 等设置赋值。") from None
+    except KeyboardInterrupt:
+        raise SettingsError(path.name, "读取设置文件时被中断（Ctrl+C 或设置文件里的 raise KeyboardInterrupt）。"
+                            "请重新运行；如果设置文件里有 raise KeyboardInterrupt，请删去。") from None
+    except BaseException as exc:  # the settings file is user code: nothing it raises may escape unexplained
+        raise SettingsError(path.name, f"设置文件运行出错：{type(exc).__name__}: {exc}。"
+                            "请按报错修改设置文件，或用 gongkai init 生成的设置文件对照检查。") from None
     finally:
         sys.path.remove(folder)
     return {k: v for k, v in values.items() if k.isupper()}
 
 
+def load(settings_path: Path | str, *, today: dt.date | str | None = None) -> tuple[dict[str, Any], Config]:
+    """The one way every command reads a site's settings: the file's own values, and the Config."""
+    path = Path(settings_path).resolve()
+    own = load_settings_file(path)
+    return own, Config.from_settings(own, path.parent, today=today)
+
+
 # -- validation helpers --------------------------------------------------
+
+def _folders(key: str, value: Any) -> tuple[str, ...]:
+    """PAGE_PATHS, STATIC_PATHS, IGNORE_FILES: lists of names, as Pelican takes them."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or not all(isinstance(v, str) for v in value):
+        raise SettingsError(key, f"应为文字的列表，例如 [\"pages\"]，现在是 {value!r}。")
+    return tuple(v.replace("\\", "/").strip("/") for v in value)
 
 def _paper(value: Any) -> tuple[str, bool]:
     words = str(value).split()
@@ -382,13 +425,23 @@ def _read_categories(raw: Any) -> dict[str, Category]:
         raise SettingsError(key, "应为非空字典：{类别代码: {name, cycle, …}}。")
     categories = {}
     for slug, value in raw.items():
-        if not isinstance(slug, str) or not slug or slug != slug.strip() or "/" in slug:
-            raise SettingsError(f"{key}[{slug!r}]", "类别代码应为不含空格和斜杠的英文，例如 finance。")
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+            raise SettingsError(f"{key}[{slug!r}]", "类别代码只能用小写英文字母、数字和连字符（-），"
+                                f"用作网址的一部分，例如 finance、low-income-aid。{_slug_hint(slug)}")
         categories[slug] = _read_category(slug, value, f"{key}[{slug!r}]")
     return categories
 
 
 _BOARD_KEYS = {"slug", "name", "kind", "categories", "cycles", "contacts"}
+# Board and category codes are parts of every address: lower-case ASCII words joined by hyphens.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _slug_hint(slug: Any) -> str:
+    if not isinstance(slug, str):
+        return f"现在是 {slug!r}。"
+    fixed = re.sub(r"[^a-z0-9]+", "-", slug.strip().lower()).strip("-")
+    return f"现在是 {slug!r}" + (f"，是否想写 {fixed!r}？" if fixed and fixed != slug else "。")
 
 
 def _read_boards(raw: Any, categories: Mapping[str, Category]) -> tuple[Board, ...]:
@@ -406,8 +459,9 @@ def _read_boards(raw: Any, categories: Mapping[str, Category]) -> tuple[Board, .
                 hint = closest(str(name), {n: n for n in _BOARD_KEYS})
                 raise SettingsError(f"{where}[{name!r}]", "不认识的公开栏设置" + (f"，是否想写 {hint}？" if hint else "。"))
         slug, name = item.get("slug"), item.get("name")
-        if not isinstance(slug, str) or not slug.strip() or "/" in slug or slug != slug.strip():
-            raise SettingsError(f"{where}['slug']", "公开栏代码（slug）应为不含空格和斜杠的英文，例如 nanwan。")
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+            raise SettingsError(f"{where}['slug']", "公开栏代码（slug）只能用小写英文字母、数字和连字符（-），"
+                                f"用作网址的一部分，例如 nanwan（南湾村的拼音）。{_slug_hint(slug)}")
         if not isinstance(name, str) or not name.strip():
             raise SettingsError(f"{where}['name']", "公开栏要有中文名称，例如 南湾村。")
         for spelling in (slug, name):
@@ -447,9 +501,9 @@ def _read_boards(raw: Any, categories: Mapping[str, Category]) -> tuple[Board, .
         contacts = item.get("contacts", {})
         _check_str_mapping(f"{where}['contacts']", contacts)
         boards.append(Board(slug=slug, name=name, kind=kind, categories=tuple(cats),
-                            sections=MappingProxyType(sections), contacts=MappingProxyType(dict(contacts))))
+                            sections=FrozenMap(sections), contacts=FrozenMap(dict(contacts))))
+    if not boards:
+        raise SettingsError(key, "至少要有一个公开栏。请在 pelicanconf.py 中写明，例如 GONGKAI_BOARDS = "
+                            "[{\"slug\": \"nanwan\", \"name\": \"南湾村\", \"kind\": \"village\"}]。")
     return tuple(boards)
 
-
-def with_today(config: Config, today: dt.date) -> Config:
-    return replace(config, today=today)

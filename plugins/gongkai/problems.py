@@ -35,6 +35,13 @@ CODES: dict[str, str] = {
     "table.total": "表格合计行不等于上面各行之和",
     "record.changed": "已公开的公告被修改却没有更正记录",
     "record.removed": "已公开的公告被删除而不是标为撤回",
+    "file.link": "链接（快捷方式）指向 content 以外或不存在的文件",
+    "file.skipped": "像公告的文件因文件名结尾不对而不会被读取",
+    "file.unchecked": "无法读取其中文字、因而无法检查个人信息的文件",
+    "html.unsafe": "页面中的脚本、样式或事件属性已被删除",
+    "template": "网站模板出错",
+    "output.privacy": "生成的网站文件中出现了个人号码（最后一道检查）",
+    "internal": "读取或检查这个文件时发生了意外错误",
 }
 
 
@@ -52,6 +59,13 @@ class Problem:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def published(self) -> Problem:
+        """The problem as the site may show it (status.json): any personal number in it masked,
+        even in a file name that is itself the problem."""
+        from .privacy import mask_text
+
+        return Problem(mask_text(self.file)[0], self.line, self.severity, self.code, mask_text(self.message)[0])
+
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
@@ -63,6 +77,16 @@ def error(file: str, line: int, code: str, message: str) -> Problem:
 
 def warning(file: str, line: int, code: str, message: str) -> Problem:
     return Problem(file, line, WARNING, code, message)
+
+
+def internal(file: str, exc: BaseException) -> Problem:
+    """An unexpected failure while reading or checking one file: reported on it, never a traceback."""
+    if isinstance(exc, OSError):
+        what = f"无法读取这个文件（{exc.strerror or type(exc).__name__}）。请检查文件是否存在、能否打开。"
+    else:
+        what = f"gongkai 读取或检查这个文件时发生了意外错误（{type(exc).__name__}: {str(exc)[:200]}）。"
+    return error(file, 1, "internal", what + "这个文件暂不公开，其他文件照常处理；请检查文件内容，"
+                 "如果看不出问题，请把这个文件和这条信息发给技术支持。")
 
 
 def closest(word: str, choices: dict[str, str]) -> str | None:
