@@ -24,20 +24,29 @@ ONE_DAY = dt.timedelta(days=1)
 
 @dataclass(frozen=True)
 class Window:
-    """The 公示期 of a notice: from its date to ``end``, inclusive."""
+    """The 公示期 of a notice: from its date to ``end``, inclusive.
+
+    A withdrawn notice's 公示期 is over from its withdrawal date: ``end`` is
+    then the day before (or the start, when it was withdrawn the day it was
+    published) and ``withdrawn`` the withdrawal date.
+    """
 
     start: dt.date
     end: dt.date
     open: bool
+    withdrawn: dt.date | None = None
 
     @property
     def days(self) -> int:
-        return (self.end - self.start).days + 1
+        return max(0, (self.end - self.start).days + 1)
 
     @property
     def label(self) -> str:
         if self.open:
             return f"公示中，公示期至 {self.end.year}年{self.end.month}月{self.end.day}日"
+        if self.withdrawn is not None:
+            day = self.withdrawn
+            return f"公告已于 {day.year}年{day.month}月{day.day}日撤回，公示终止"
         return "公示期满"
 
 
@@ -49,6 +58,10 @@ def window(notice: Notice, category: Category, today: dt.date) -> Window | None:
         if not days:
             return None
         end = notice.date + (days - 1) * ONE_DAY
+    withdrawal = notice.withdrawal
+    if withdrawal is not None and withdrawal.date <= end:
+        end = max(notice.date, withdrawal.date - ONE_DAY)
+        return Window(notice.date, end, today <= end and today < withdrawal.date, withdrawal.date)
     return Window(notice.date, end, today <= end)
 
 
