@@ -192,12 +192,13 @@ def _token_kind(match: re.Match) -> tuple[int, str]:
 class _Group:
     """Digits written together; ``spans[i]`` is where digit i stands in the text."""
 
-    __slots__ = ("digits", "spans", "x")
+    __slots__ = ("digits", "spans", "wrapped", "x")
 
     def __init__(self) -> None:
         self.digits: list[str] = []
         self.spans: list[tuple[int, int]] = []
         self.x: tuple[int, int] | None = None  # a check character X written right after the digits
+        self.wrapped = False  # only a line break stands between this group and the one before
 
 
 def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
@@ -215,6 +216,7 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
                     run = []
                 run.append(group)
                 group = _Group()
+                group.wrapped = separators == newlines == 1
                 separators = newlines = 0
             group.digits.append(value)
             group.spans.append((offset + match.start(), offset + match.end()))
@@ -224,7 +226,7 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
             separators += 1
             newlines += kind == _NL
         else:
-            if kind == _XC and group.digits and not separators:
+            if kind == _XC and group.digits and separators <= 1:  # "…002X", "…002\nX"
                 group.x = (offset + match.start(), offset + match.end())
             if group.digits:
                 run.append(group)
@@ -258,52 +260,62 @@ def _finding(code: str, text: str, groups: list[_Group], skip: int = 0, x: bool 
     return Finding(code, start, end, text[start:end], digits, checked)
 
 
+def _shapes(window: list[_Group], cut: int = 0) -> Iterator[tuple[int, ...]]:
+    """The window's group lengths (less ``cut`` leading digits); also with one line break read as a wrap."""
+    shape = [len(g.digits) for g in window]
+    shape[0] -= cut
+    yield tuple(n for n in shape if n)
+    for j in range(1, len(window)):
+        if window[j].wrapped:
+            yield tuple(n for n in (*shape[:j - 1], shape[j - 1] + shape[j], *shape[j + 1:]) if n)
+
+
 def _strong(text: str, window: list[_Group], strict: bool) -> Finding | None:
     """An ID or bank card written as ``window`` (checked by its own rules), if it is one."""
-    shape = tuple(len(g.digits) for g in window)
+    shapes = set(_shapes(window))
     digits = "".join(d for g in window for d in g.digits)
     if window[-1].x:
-        with_x = (*shape[:-1], shape[-1] + 1)
-        if with_x in _ID18_SHAPES:
+        with_x = {(*shape[:-1], shape[-1] + 1) for shape in shapes}
+        if with_x & _ID18_SHAPES:
             if is_id_number(digits + "X"):
                 return _finding(ID_NUMBER, text, window, x=True)
             if strict and _id_shaped(digits + "X"):
                 return _finding(ID_NUMBER, text, window, x=True, checked=False)
-    if shape in _ID18_SHAPES:
-        if is_id_number(digits):
-            return _finding(ID_NUMBER, text, window)
-        if strict and _id_shaped(digits):
-            return _finding(ID_NUMBER, text, window, checked=False)
-    if shape in _ID15_SHAPES and is_id_number(digits):
+    if shapes & _ID18_SHAPES and is_id_number(digits):
         return _finding(ID_NUMBER, text, window)
-    if shape in _CARD_SHAPES and digits[0] in _CARD_ISSUERS and is_bank_card(digits):
+    if shapes & _ID15_SHAPES and is_id_number(digits):
+        return _finding(ID_NUMBER, text, window)
+    if shapes & _CARD_SHAPES and digits[0] in _CARD_ISSUERS and is_bank_card(digits):
         return _finding(BANK_CARD, text, window)
+    if strict and shapes & _ID18_SHAPES and _id_shaped(digits):
+        return _finding(ID_NUMBER, text, window, checked=False)
     return None
+
+
+_PLUS = re.compile(r"(?:\+|＋|&#0*43;|&#[xX]0*2[bB];|\\u002[bB])$")
 
 
 def _mobile(text: str, run: list[_Group], i: int) -> tuple[int, int, Finding] | None:
-    """A mobile starting at group ``i``, after an optional 86/0086 group: (prefix groups, groups, finding)."""
+    """A mobile starting at group ``i``: (prefix groups, groups, finding).
+
+    The country code may stand as its own group (``+86 138…``, ``0086-138…``)
+    or be glued on (``+8613812345678``, ``008613812345678``).
+    """
     skip = 1 if "".join(run[i].digits) in _PREFIXES and i + 1 < len(run) else 0
-    for size in (3, 2, 1):
+    for size in (4, 3, 2, 1):
         window = run[i + skip:i + skip + size]
-        if len(window) == size and tuple(len(g.digits) for g in window) in _MOBILE_SHAPES:
-            digits = "".join(d for g in window for d in g.digits)
-            if is_mobile(digits):
-                return skip, size, _finding(PHONE, text, window)
-    return None
-
-
-def _glued_mobile(text: str, group: _Group) -> Finding | None:
-    """One group holding a mobile: 13812345678, +8613812345678, 008613812345678."""
-    digits = "".join(group.digits)
-    if is_mobile(digits):
-        return _finding(PHONE, text, [group])
-    if len(digits) == 15 and digits.startswith("0086") and is_mobile(digits[4:]):
-        return _finding(PHONE, text, [group], skip=4)
-    if len(digits) == 13 and digits.startswith("86") and is_mobile(digits[2:]):
-        before = text[max(0, group.spans[0][0] - 12):group.spans[0][0]]
-        if re.search(r"(?:\+|＋|&#0*43;|&#[xX]0*2[bB];|\\u002[bB])\s?$", before):
-            return _finding(PHONE, text, [group], skip=2)
+        if len(window) < size:
+            continue
+        digits = "".join(d for g in window for d in g.digits)
+        cuts = [0]
+        if not skip and digits.startswith("0086"):
+            cuts.append(4)
+        if not skip and digits.startswith("86") and _PLUS.search(text, max(0, window[0].spans[0][0] - 12),
+                                                                   window[0].spans[0][0]):
+            cuts.append(2)
+        for cut in cuts:
+            if is_mobile(digits[cut:]) and any(shape in _MOBILE_SHAPES for shape in _shapes(window, cut)):
+                return skip, size, _finding(PHONE, text, window, skip=cut)
     return None
 
 
@@ -330,14 +342,10 @@ def _mobiles(text: str, run: list[_Group]) -> list[Finding]:
             skip, size, finding = found
             if size == 1 or i == 0 or i + skip + size == len(run):
                 out[finding.start] = finding
-    for group in run:
-        single = _glued_mobile(text, group)
-        if single:
-            out.setdefault(single.start, single)
     return [out[k] for k in sorted(out)]
 
 
-def _hash_like(text: str, start: int, end: int) -> bool:
+def _hash_like(text: str, start: int, end: int, digits: int) -> bool:
     """True inside a long letters-and-digits word (a digest, base64), which nobody reads as a number."""
     if start == 0 or end >= len(text) or not (text[start - 1].isascii() and text[start - 1].isalnum()
                                               and text[end].isascii() and text[end].isalnum()):
@@ -348,7 +356,7 @@ def _hash_like(text: str, start: int, end: int) -> bool:
     right = end
     while right < len(text) and right - end < 200 and text[right].isascii() and text[right].isalnum():
         right += 1
-    return right - left >= 32
+    return (start - left) + digits + (right - end) >= 32
 
 
 def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
@@ -356,7 +364,7 @@ def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
     rest: list[_Group] = []
     i = 0
     while i < len(run):
-        for size in range(min(5, len(run) - i), 0, -1):
+        for size in range(min(6, len(run) - i), 0, -1):
             hit = _strong(text, run[i:i + size], strict)
             # a grouped card inside a longer row of numbers could be four amounts
             if hit and (size == 1 or hit.code != BANK_CARD or i == 0 or i + size == len(run)):
@@ -373,7 +381,7 @@ def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
             i += 1
     found += _mobiles(text, rest)
     for finding in found:
-        if not _hash_like(text, finding.start, finding.end):
+        if not _hash_like(text, finding.start, finding.end, len(finding.digits)):
             yield finding
 
 
