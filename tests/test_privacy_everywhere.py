@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from conftest import SITES, Site, run_gongkai
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -256,3 +257,31 @@ def test_no_number_reaches_the_built_site(chosen):
         assert (site.output / "index.html").is_file()  # the rest of the site was built
         for number, _, _ in chosen:
             assert not leaks(site.output, number.digits), number
+
+
+# -- every form on its own ---------------------------------------------------------------------------------------
+
+FIXED = [Number("mobile", "13812345678"), Number("id", "11010519491231002X"),  # the mobile first: 低保 has 3 quarters
+         Number("card", "622202123456789" + luhn_digit("622202123456789")),
+         Number("card", "621700000012345678" + luhn_digit("621700000012345678"))]
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_each_form_is_read_in_a_notice_body(form, tmp_path):
+    """Each form by name, so that a form the detector misses is named in the failure, not only shrunk to."""
+    chosen = [(number, form, "body") for number in FIXED if number.kind == "mobile" or form not in MOBILE_ONLY]
+    site, rels = site_with(tmp_path, chosen)
+    assert_flagged(site, rels, chosen)
+
+
+def test_a_mobile_outside_a_privacy_category_is_published(tmp_path):
+    """The other side of the rule: a mobile is only a problem in a privacy category. In a notice of 重大事项
+    it is checked, allowed and published, and the gate lets it through (the build exits 0)."""
+    site, _ = site_with(tmp_path, [])
+    site.write("township/major-matters/2026-11-10-n.md",
+               front("关于道路施工的公示", "township", "major-matters", "2026-11-10") + "施工负责人 13812345678。\n")
+    status, errors = privacy_errors(site)
+    assert status == 0, errors
+    result = run_gongkai("build", cwd=site.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert leaks(site.output, "13812345678")
