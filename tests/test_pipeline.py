@@ -120,6 +120,23 @@ def links(site: Site) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "outside.txt").symlink_to(outside)
     (folder / "gone.png").symlink_to(site.root / "no-such-file.png")
+    elsewhere = site.root / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.csv").write_text("OUTSIDEMARKER-dir 另一个文件夹\n", encoding="utf-8")
+    (folder / "shared").symlink_to(elsewhere, target_is_directory=True)
+
+
+def id_in_folders(site: Site) -> None:
+    """A folder's name is part of a static file's URL, and may be part of a notice's."""
+    site.write(f"images/{ID}/photo.png", b"\x89PNG\r\n\x1a\n")
+    site.write(f"township/major-matters/{ID}/2026-11-12.md", notice("关于河道清淤的公示", date="2026-11-12"))
+
+
+def id_in_withdrawal_reason(site: Site) -> None:
+    """The reason a notice was withdrawn is shown on its page, like its title and body."""
+    site.write("township/major-matters/2026-11-02-x.md", notice(
+        "关于林地补偿的公示", date="2026-11-02",
+        extra=f"status: withdrawn\nwithdrawn:\n  date: 2026-11-03\n  reason: 误写了村民身份证号 {ID}\n"))
 
 
 def lookalike_name(site: Site) -> None:
@@ -145,6 +162,7 @@ def bad_balance(site: Site) -> None:
 SCENARIOS: dict[str, Callable[[Site], None]] = {
     "id-in-names": id_in_names, "id-in-page": id_in_page, "draft-page": draft_page,
     "unsafe-html": unsafe_html_page, "id-in-static": id_in_static, "pdf-private": pdf_in_private_folder,
+    "id-in-folders": id_in_folders, "id-in-withdrawal": id_in_withdrawal_reason,
     "links": links, "lookalike": lookalike_name, "bad-balance": bad_balance,
 }
 
@@ -175,6 +193,31 @@ def test_id_in_a_file_name_or_slug_is_flagged_and_never_published(tmp_path):
     report = json.loads(files["status.json"])
     assert {p["code"] for p in report["problems"]} >= {"privacy.id-number"}
     nowhere_in_output(site, ID_DIGITS)
+
+
+def test_id_in_a_folder_name_is_flagged_and_never_published(tmp_path):
+    """The folders a file sits in are part of its path; the number must not reach a URL that way either."""
+    site = scenario("id-in-folders", tmp_path)
+    status, problems = check(site)
+    assert status == 1
+    assert ("error", "privacy.id-number") in codes(problems, f"content/images/{ID}/photo.png")
+    assert ("error", "privacy.id-number") in codes(problems, f"content/township/major-matters/{ID}/2026-11-12.md")
+    assert build(site).returncode == 1
+    assert (site.output / "index.html").is_file()
+    nowhere_in_output(site, ID_DIGITS)
+    nowhere_in_output(site, "河道清淤")
+
+
+def test_id_in_a_withdrawal_reason_is_flagged_by_check(tmp_path):
+    """Every text of a notice that its page shows is checked by ``gongkai check``, so that check and build agree:
+    a number only the output gate sees would make check pass a site the build refuses."""
+    site = scenario("id-in-withdrawal", tmp_path)
+    status, problems = check(site)
+    result = build(site)
+    assert result.returncode == 1
+    nowhere_in_output(site, ID_DIGITS)
+    assert ("error", "privacy.id-number") in codes(problems, "content/township/major-matters/2026-11-02-x.md")
+    assert status == 1
 
 
 def test_id_in_a_page_is_flagged_and_the_page_not_built(tmp_path):
@@ -261,6 +304,7 @@ def test_links_out_of_content_or_to_nothing_are_errors(tmp_path):
     assert status == 1
     assert ("error", "file.link") in codes(problems, "content/images/outside.txt")
     assert ("error", "file.link") in codes(problems, "content/images/gone.png")
+    assert ("error", "file.link") in codes(problems, "content/images/shared")
     assert build(site).returncode == 1
     assert (site.output / "index.html").is_file()
     assert not (site.output / "images" / "outside.txt").exists()
@@ -375,8 +419,10 @@ def test_a_broken_template_is_one_message_naming_it(breakage, tmp_path):
     result = build(site)
     assert result.returncode == 1
     printed = result.stdout + result.stderr
-    assert re.search(r"notice\.html:\d+", printed), printed
-    assert len(re.findall(r"notice\.html:\d+", printed)) == 1, printed
+    where = re.findall(r"notice\.html:(\d+)", printed)
+    assert len(where) == 1, printed  # one message, naming the template and a line
+    if breakage.startswith("{{"):  # at runtime the line is the one that failed
+        assert int(where[0]) == text.splitlines().index("{% block content %}") + 2, printed
 
 
 # -- 6. settings --------------------------------------------------------------------------------------------------
