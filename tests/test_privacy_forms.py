@@ -91,7 +91,12 @@ def written(draw, number: str, code: str):
     mixed = draw(st.booleans())  # each digit in its own form
     sep = draw(st.sampled_from(SEPARATORS))
     boundaries = {sum(shape[:i]) for i in range(1, len(shape))}
-    wrap_at = draw(st.sampled_from([None, None, *sorted(set(range(1, len(number))) - boundaries)]))
+    # only a checked ID may wrap anywhere; other numbers wrap between groups, once
+    wrap_at = None
+    if code == privacy.ID_NUMBER:
+        wrap_at = draw(st.sampled_from([None, None, *sorted(set(range(1, len(number))) - boundaries)]))
+    elif sep in WRAPS or sep == "\r\n":
+        sep = " "
     out = []
     for i, d in enumerate(number):
         if i:
@@ -99,7 +104,9 @@ def written(draw, number: str, code: str):
             if i == wrap_at:
                 gap += draw(st.sampled_from(WRAPS))
             if i in boundaries:
-                gap += draw(st.sampled_from(SEPARATORS)) if draw(st.booleans()) else sep
+                gap += draw(st.sampled_from(SEPARATORS if code == privacy.ID_NUMBER or i == max(boundaries) else
+                                            [s for s in SEPARATORS if s not in ("\n", "\r\n")]))\
+                    if draw(st.booleans()) else sep
             out.append(gap)
         out.append(write_digit(d, draw(st.sampled_from(DIGIT_FORMS)) if mixed else form))
     body = "".join(out)
@@ -204,7 +211,7 @@ VALID_ID = "11010519491231002X"
     ("008613812345678", "13812345678"),
     ("86-138-1234-5678", "13812345678"),
     ("Tel13812345678x", "13812345678"),
-    ("电话 138 1234 5678 2026年", "13812345678"),
+    ("电话 138 1234 5678，2026年", "13812345678"),
     ("1. 138 1234 5678", "13812345678"),
     ("手机：１３８－１２３４－５６７８", "13812345678"),
 ])

@@ -143,6 +143,8 @@ _TOKEN = re.compile(rf"(?P<tag>{_TAG})|(?P<enc>{_ENCODED})|(?P<md>\*+|_+|`+|~+)|
 _BR = re.compile(r"<br\b", re.IGNORECASE)
 _AMP = re.compile(r"^&(?:amp;)+")
 
+_SEP_KIND = {**dict.fromkeys(_SPACES, " "), **dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_DOTS, ".")}
+
 # token kinds
 _D, _XC, _SEP, _NL, _INV, _BREAK = range(6)
 
@@ -156,8 +158,8 @@ def _char_kind(ch: str) -> tuple[int, str]:
         return _D, str(value)
     if unicodedata.normalize("NFKC", ch) in ("X", "x"):
         return _XC, "X"
-    if ch in _SPACES or ch in _DASHES or ch in _DOTS:
-        return _SEP, ""
+    if ch in _SEP_KIND:
+        return _SEP, _SEP_KIND[ch]
     if ch in _NEWLINES:
         return _NL, ""
     if ch in _INVISIBLE:
@@ -192,13 +194,14 @@ def _token_kind(match: re.Match) -> tuple[int, str]:
 class _Group:
     """Digits written together; ``spans[i]`` is where digit i stands in the text."""
 
-    __slots__ = ("digits", "spans", "wrapped", "x")
+    __slots__ = ("digits", "sep", "spans", "wrapped", "x")
 
     def __init__(self) -> None:
         self.digits: list[str] = []
         self.spans: list[tuple[int, int]] = []
         self.x: tuple[int, int] | None = None  # a check character X written right after the digits
         self.wrapped = False  # only a line break stands between this group and the one before
+        self.sep = ""  # the kinds of separator before this group: " ", "-", ".", "\n" or a mix
 
 
 def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
@@ -206,6 +209,7 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
     run: list[_Group] = []
     group = _Group()
     separators = newlines = 0
+    kinds: list[str] = []
     for match in _TOKEN.finditer(region):
         kind, value = _token_kind(match)
         if kind == _D:
@@ -217,7 +221,9 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
                 run.append(group)
                 group = _Group()
                 group.wrapped = separators == newlines == 1
+                group.sep = "".join(kinds)
                 separators = newlines = 0
+                kinds = []
             group.digits.append(value)
             group.spans.append((offset + match.start(), offset + match.end()))
         elif kind == _INV:
@@ -225,6 +231,7 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
         elif kind in (_SEP, _NL) and group.digits:
             separators += 1
             newlines += kind == _NL
+            kinds.append(value or "\n")
         else:
             if kind == _XC and group.digits and separators <= 1:  # "…002X", "…002\nX"
                 group.x = (offset + match.start(), offset + match.end())
@@ -234,6 +241,7 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
                 yield run
             run, group = [], _Group()
             separators = newlines = 0
+            kinds = []
     if group.digits:
         run.append(group)
     if run:
@@ -241,7 +249,6 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
 
 
 _ID18_SHAPES = {(18,), (6, 8, 4), (6, 4, 4, 4), (4, 4, 4, 4, 2), (6, 12)}
-_ID15_SHAPES = {(15,), (6, 6, 3)}
 _CARD_SHAPES = {(n,) for n in range(16, 20)} | {(4, 4, 4, 4), (4, 4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 4, 4, 3),
                                                 (6, 13)}
 _MOBILE_SHAPES = {(11,), (3, 4, 4), (3, 8)}
@@ -270,24 +277,39 @@ def _shapes(window: list[_Group], cut: int = 0) -> Iterator[tuple[int, ...]]:
             yield tuple(n for n in (*shape[:j - 1], shape[j - 1] + shape[j], *shape[j + 1:]) if n)
 
 
-def _strong(text: str, window: list[_Group], strict: bool) -> Finding | None:
-    """An ID or bank card written as ``window`` (checked by its own rules), if it is one."""
+def _alone(run: list[_Group], i: int, size: int) -> bool:
+    """Groups ``run[i:i+size]`` are not a piece of a longer row written with the same separators,
+    and hold at most one line break (four lines of 4-digit amounts are not a card)."""
+    inside = [g.sep for g in run[i + 1:i + size]]
+    if sum("\n" in sep for sep in inside) > 1:
+        return False
+    return ((i == 0 or run[i].sep not in inside)
+            and (i + size == len(run) or run[i + size].sep not in inside))
+
+
+def _strong(text: str, run: list[_Group], i: int, size: int, strict: bool) -> Finding | None:
+    """An ID or bank card written as groups ``run[i:i+size]`` (checked by its own rules), if it is one.
+
+    A checked ID may also be wrapped onto a new line anywhere; grouped cards
+    and unchecked IDs (weaker checks) must stand alone, see :func:`_alone`.
+    """
+    window = run[i:i + size]
+    shape = tuple(len(g.digits) for g in window)
     shapes = set(_shapes(window))
     digits = "".join(d for g in window for d in g.digits)
+    alone = size == 1 or _alone(run, i, size)
     if window[-1].x:
-        with_x = {(*shape[:-1], shape[-1] + 1) for shape in shapes}
-        if with_x & _ID18_SHAPES:
-            if is_id_number(digits + "X"):
-                return _finding(ID_NUMBER, text, window, x=True)
-            if strict and _id_shaped(digits + "X"):
-                return _finding(ID_NUMBER, text, window, x=True, checked=False)
+        if {(*s[:-1], s[-1] + 1) for s in shapes} & _ID18_SHAPES and is_id_number(digits + "X"):
+            return _finding(ID_NUMBER, text, window, x=True)
+        if strict and alone and (*shape[:-1], shape[-1] + 1) in _ID18_SHAPES and _id_shaped(digits + "X"):
+            return _finding(ID_NUMBER, text, window, x=True, checked=False)
     if shapes & _ID18_SHAPES and is_id_number(digits):
         return _finding(ID_NUMBER, text, window)
-    if shapes & _ID15_SHAPES and is_id_number(digits):
+    if size == 1 and len(digits) == 15 and is_id_number(digits):
         return _finding(ID_NUMBER, text, window)
-    if shapes & _CARD_SHAPES and digits[0] in _CARD_ISSUERS and is_bank_card(digits):
+    if alone and shape in _CARD_SHAPES and digits[0] in _CARD_ISSUERS and is_bank_card(digits):
         return _finding(BANK_CARD, text, window)
-    if strict and shapes & _ID18_SHAPES and _id_shaped(digits):
+    if strict and alone and shape in _ID18_SHAPES and _id_shaped(digits):
         return _finding(ID_NUMBER, text, window, checked=False)
     return None
 
@@ -314,7 +336,7 @@ def _mobile(text: str, run: list[_Group], i: int) -> tuple[int, int, Finding] | 
                                                                    window[0].spans[0][0]):
             cuts.append(2)
         for cut in cuts:
-            if is_mobile(digits[cut:]) and any(shape in _MOBILE_SHAPES for shape in _shapes(window, cut)):
+            if is_mobile(digits[cut:]) and next(_shapes(window, cut)) in _MOBILE_SHAPES:
                 return skip, size, _finding(PHONE, text, window, skip=cut)
     return None
 
@@ -322,9 +344,9 @@ def _mobile(text: str, run: list[_Group], i: int) -> tuple[int, int, Finding] | 
 def _mobiles(text: str, run: list[_Group]) -> list[Finding]:
     """Mobiles in a run that holds no ID or card.
 
-    A grouped mobile (138 1234 5678) counts where it begins or ends the run,
-    or where the whole run is made of mobiles, so that a row of small
-    amounts (3500 130 2500 3000 1200) is not read as a phone number.
+    A grouped mobile (138 1234 5678) counts where it stands alone (see
+    :func:`_alone`) or where the whole run is made of mobiles, so that a row
+    of small amounts (3500 130 2500 3000 1200) is not read as a phone number.
     """
     tiled, i = [], 0
     while i < len(run):
@@ -340,7 +362,7 @@ def _mobiles(text: str, run: list[_Group]) -> list[Finding]:
         found = _mobile(text, run, i)
         if found:
             skip, size, finding = found
-            if size == 1 or i == 0 or i + skip + size == len(run):
+            if size == 1 or _alone(run, i, skip + size):
                 out[finding.start] = finding
     return [out[k] for k in sorted(out)]
 
@@ -365,9 +387,8 @@ def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
     i = 0
     while i < len(run):
         for size in range(min(6, len(run) - i), 0, -1):
-            hit = _strong(text, run[i:i + size], strict)
-            # a grouped card inside a longer row of numbers could be four amounts
-            if hit and (size == 1 or hit.code != BANK_CARD or i == 0 or i + size == len(run)):
+            hit = _strong(text, run, i, size, strict)
+            if hit:
                 break
         else:
             hit = None
