@@ -139,6 +139,15 @@ def id_in_withdrawal_reason(site: Site) -> None:
         extra=f"status: withdrawn\nwithdrawn:\n  date: 2026-11-03\n  reason: 误写了村民身份证号 {ID}\n"))
 
 
+def hidden_files(site: Site) -> None:
+    """Names starting with "." or "_" are not read by check; then they must not be published either."""
+    site.write("images/.hidden.csv", f"户主,号码\n张某,{ID}\n")
+    site.write("images/_old.csv", f"户主,号码\n张某,{ID}\n")
+    site.write("images/_drafts/list.csv", f"户主,号码\n张某,{ID}\n")
+    site.write("pages/_about.md", f"---\ntitle: 关于\n---\nHIDDENMARKER {ID}\n")
+    site.write("township/major-matters/_n.md", notice("隐藏的公告", body=f"HIDDENMARKER {ID}"))
+
+
 def lookalike_name(site: Site) -> None:
     site.write("nanwan/finance/2026-q3.md.txt", notice("南湾村第三季度（记事本保存）", board="nanwan",
                                                          category="finance", extra="period: 2026-Q3\n"))
@@ -163,7 +172,7 @@ SCENARIOS: dict[str, Callable[[Site], None]] = {
     "id-in-names": id_in_names, "id-in-page": id_in_page, "draft-page": draft_page,
     "unsafe-html": unsafe_html_page, "id-in-static": id_in_static, "pdf-private": pdf_in_private_folder,
     "id-in-folders": id_in_folders, "id-in-withdrawal": id_in_withdrawal_reason,
-    "links": links, "lookalike": lookalike_name, "bad-balance": bad_balance,
+    "links": links, "lookalike": lookalike_name, "bad-balance": bad_balance, "hidden": hidden_files,
 }
 
 
@@ -309,6 +318,17 @@ def test_links_out_of_content_or_to_nothing_are_errors(tmp_path):
     assert (site.output / "index.html").is_file()
     assert not (site.output / "images" / "outside.txt").exists()
     nowhere_in_output(site, "OUTSIDEMARKER")
+
+
+def test_files_check_does_not_read_are_not_published(tmp_path):
+    """What check skips (hidden and underscore names) the build skips too: nothing unchecked goes online."""
+    site = scenario("hidden", tmp_path)
+    status, problems = check(site)
+    assert status == 0, problems
+    assert build(site).returncode == 0
+    nowhere_in_output(site, ID_DIGITS)
+    nowhere_in_output(site, "HIDDENMARKER")
+    assert not [rel for rel in output_files(site) if rel.endswith(".csv")]
 
 
 def test_a_notice_saved_as_txt_gets_a_warning(tmp_path):
@@ -480,7 +500,16 @@ def test_plain_pelican_builds_the_clean_site(minimal):
     assert (minimal.output / "nanwan" / "finance" / "2026-q3.html").is_file()
 
 
-@pytest.mark.parametrize("name", ["id-in-names", "id-in-page", "id-in-static", "links", "bad-balance"])
+def test_plain_pelican_publishes_nothing_check_does_not_read(tmp_path):
+    site = scenario("hidden", tmp_path)
+    result = _pelican(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    nowhere_in_output(site, ID_DIGITS)
+    nowhere_in_output(site, "HIDDENMARKER")
+
+
+@pytest.mark.parametrize("name", ["id-in-names", "id-in-page", "id-in-static", "links", "bad-balance",
+                                  "id-in-folders"])
 def test_plain_pelican_fails_on_the_same_errors(name, tmp_path):
     """``pelican --fatal errors`` is how a CI job without gongkai's command builds: it must not publish
     a site gongkai check refuses."""
