@@ -399,7 +399,10 @@ def with_own_theme(site: Site) -> Path:
     return theme / "templates"
 
 
-def test_a_number_that_appears_only_after_rendering_is_caught_at_the_gate(tmp_path):
+@pytest.mark.parametrize("written", [ID, f"{ID[:6]}<b>{ID[6:14]}</b>{ID[14:]}",
+                                     "".join(f"&#{ord(c)};" for c in ID), "{{ '" + ID[:9] + "' ~ '" + ID[9:] + "' }}"],
+                         ids=["plain", "markup", "entities", "jinja-joined"])
+def test_a_number_that_appears_only_after_rendering_is_caught_at_the_gate(written, tmp_path):
     """No source holds the number, so every check passes; only the built pages do, through the theme.
     The gate reads what a villager would get: the build fails with output.privacy naming the output
     files, and those files are deleted."""
@@ -408,18 +411,21 @@ def test_a_number_that_appears_only_after_rendering_is_caught_at_the_gate(tmp_pa
     base = templates / "base.html"
     text = base.read_text(encoding="utf-8")
     assert "</footer>" in text
-    base.write_text(text.replace("</footer>", f"<p>值班员身份证 {ID}</p></footer>", 1), encoding="utf-8")
+    base.write_text(text.replace("</footer>", f"<p>值班员身份证 {written}</p></footer>", 1), encoding="utf-8")
     status, _ = check(site)
     assert status == 0  # the sources are clean
     result = build(site)
     assert result.returncode == 1
     printed = result.stdout + result.stderr
+    # every page made from base.html leaks it, and every one of them is gone, not only the first found
+    nowhere_in_output(site, ID_DIGITS)
+    nowhere_in_output(site, written)
+    assert not (site.output / "index.html").exists()
+    assert not (site.output / "nanwan" / "finance" / "2026-q3.html").exists()
     lines = [line for line in printed.splitlines() if " error output.privacy:" in line]
     assert lines
-    assert any("index.html" in line for line in lines)
+    assert any("index.html" in line for line in lines)  # the output files are named
     assert ID_DIGITS not in printed  # only the masked number is printed
-    nowhere_in_output(site, ID_DIGITS)
-    assert not (site.output / "index.html").exists()
 
 
 # -- 5. template errors --------------------------------------------------------------------------------------------
