@@ -323,6 +323,8 @@ def _mobile(text: str, run: list[_Group], i: int) -> tuple[int, int, Finding] | 
     The country code may stand as its own group (``+86 138…``, ``0086-138…``)
     or be glued on (``+8613812345678``, ``008613812345678``).
     """
+    if len(run[i].digits) not in (2, 3, 4, 5, 7, 11, 13, 15):  # 86, 0086, a mobile's first group, glued
+        return None
     skip = 1 if "".join(run[i].digits) in _PREFIXES and i + 1 < len(run) else 0
     for size in (4, 3, 2, 1):
         window = run[i + skip:i + skip + size]
@@ -384,10 +386,14 @@ def _hash_like(text: str, start: int, end: int, digits: int) -> bool:
 def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
     found: list[Finding] = []
     rest: list[_Group] = []
+    ends = [0]
+    for g in run:
+        ends.append(ends[-1] + len(g.digits))
     i = 0
     while i < len(run):
         for size in range(min(6, len(run) - i), 0, -1):
-            hit = _strong(text, run, i, size, strict)
+            # IDs and cards have 15 to 19 characters (the X comes on top of the digits)
+            hit = 14 <= ends[i + size] - ends[i] <= 19 and _strong(text, run, i, size, strict)
             if hit:
                 break
         else:
