@@ -453,12 +453,12 @@ CYCLE_SHARE_LIMIT = 0.10  # the cycle computation's share of a full build
 # statuses of every section plus every yearly self-check report.
 CYCLE_TIMER = r"""
 import json, statistics, sys, time
-from gongkai.checks import check_site
-from gongkai.config import Config, load_settings_file
+from gongkai.config import load
 from gongkai.model import build_township
+from gongkai.pipeline import read_site
 from gongkai.reports import yearly_report
-config = Config.from_settings(load_settings_file("pelicanconf.py"), ".")
-notices, _, _ = check_site(config)
+_, config = load("pelicanconf.py")
+notices = read_site(config).notices
 times = []
 for _ in range(7):
     start = time.perf_counter()
@@ -476,7 +476,38 @@ def cycle_time(site: Path) -> dict | None:
     return json.loads(proc.stdout) if proc.returncode == 0 else None
 
 
-def verdicts(items: list[Scenario], notices: int, cycle: dict | None = None) -> tuple[list[str], list[str]]:
+GATE_SHARE_LIMIT = 0.05  # the last gate's share of a full build
+
+# Times the last gate alone, in a fresh process, over the site a full build left
+# in output/: every built text file scanned for personal numbers.
+GATE_TIMER = r"""
+import json, statistics, sys, time
+from pathlib import Path
+from gongkai import gate
+from gongkai.config import load
+from gongkai.pipeline import read_site
+_, config = load("pelicanconf.py")
+site = read_site(config)
+output = Path("output")
+times = []
+for _ in range(3):
+    start = time.perf_counter()
+    leaks = gate.scan(output, site, config)
+    times.append(time.perf_counter() - start)
+files = gate.output_files(output)
+size = sum((output / f).stat().st_size for f in files if f.lower().endswith(gate.TEXT_SUFFIXES))
+print(json.dumps({"seconds": statistics.median(times), "files": len(files), "bytes": size, "leaks": len(leaks)}))
+"""
+
+
+def gate_time(site: Path) -> dict | None:
+    """Median seconds the last gate takes over a fully built site."""
+    proc = subprocess.run([sys.executable, "-c", GATE_TIMER], cwd=site, capture_output=True, text=True)
+    return json.loads(proc.stdout) if proc.returncode == 0 else None
+
+
+def verdicts(items: list[Scenario], notices: int, cycle: dict | None = None,
+             gate: dict | None = None) -> tuple[list[str], list[str]]:
     by = {s.name: s for s in items if s.runs and not s.failure}
 
     def wall(name: str) -> float | None:
@@ -518,6 +549,14 @@ def verdicts(items: list[Scenario], notices: int, cycle: dict | None = None) -> 
                        f"{wall('build'):.2f} s = {share:.1%} → **{verdict}**{scale}")
     else:
         targets.append("- cycle computation < 10% of a full build: **not measured**")
+    if gate and wall("build"):
+        share = gate["seconds"] / wall("build")
+        verdict = "PASS" if share <= GATE_SHARE_LIMIT else "FAIL"
+        targets.append(f"- the last gate (every built text file scanned for personal numbers: {gate['files']} files, "
+                       f"{gate['bytes'] / 1e6:.0f} MB of text) ≤ {GATE_SHARE_LIMIT:.0%} of a full build: "
+                       f"{gate['seconds'] * 1000:.0f} ms / {wall('build'):.2f} s = {share:.1%} → **{verdict}**{scale}")
+    else:
+        targets.append(f"- the last gate ≤ {GATE_SHARE_LIMIT:.0%} of a full build: **not measured**")
     return ratios, targets
 
 
@@ -527,7 +566,7 @@ def document(items: list[Scenario], args: argparse.Namespace, work: Path, info: 
     boards = {p.name for p in (work / "gongkai" / "content").iterdir() if p.is_dir()}
     built = next((s for s in items if s.name == "build" and s.top), None)
     gongkai_top = ", ".join(f"`{n}`" for n in built.top if n.rstrip("/") not in boards) if built else "(not built)"
-    ratios, targets = verdicts(items, args.notices, getattr(args, "cycle", None))
+    ratios, targets = verdicts(items, args.notices, getattr(args, "cycle", None), getattr(args, "gate", None))
     rel = work.relative_to(REPO)
     cmds = "\n".join(f"- {s.label} (in `{s.cwd.relative_to(REPO)}`): `{s.shown}`"
                      + (f" — {s.note}" if s.note else "") for s in items)
@@ -693,6 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     items = scenarios(work, set(args.only.split(",")) if args.only else None)
     run_all(items, args.runs, work, args.max_load)
     args.cycle = cycle_time(work / "gongkai")
+    args.gate = gate_time(work / "gongkai")
 
     profiles = {}
     if not args.no_profile:
@@ -706,7 +746,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(table(items))
-    ratios, targets = verdicts(items, args.notices, args.cycle)
+    ratios, targets = verdicts(items, args.notices, args.cycle, args.gate)
     print("\n".join(["", *ratios, "", *targets]))
     for s in items:
         if s.failure:

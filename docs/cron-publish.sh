@@ -59,6 +59,12 @@ args=(publish)
 [ -n "$TARGET" ] && args+=(--to "$TARGET")
 status=0
 "$GONGKAI" "${args[@]}" >>"$log" 2>&1 || status=$?
+if [ "$status" -eq 1 ] && tail -n 1 "$log" | grep -q '^已上线'; then
+    # The release went live without the files that have errors (they were never live): say so loudly.
+    echo "$(date '+%F %T') gongkai 已发布，但有文件因错误没有发布（见日志 $log），请改正后再发布。" >&2
+    echo "$(date '+%F %T') 已发布，但有文件因错误没有发布" >>"$log"
+    exit 1
+fi
 if [ "$status" -ne 0 ]; then
     fail "gongkai publish 退出码 $status"
 fi

@@ -208,7 +208,7 @@ def test_publish_goes_live_with_search_and_precompressed_files_and_rolls_back(tm
     live.parent.mkdir()
     out = ok(publish(site, "--to", str(live)))
     lines = out.strip().splitlines()
-    assert [line[:5] for line in lines if line.startswith("[")] == ["[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]"]
+    assert [line[:5] for line in lines if line.startswith("[")] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
     first = re.search(r"版本 (\S+)，共 (\d+) 份公告，http://127\.0\.0\.1:8080/$", lines[-1])
     assert first, lines[-1]
     assert live.is_symlink() and os.readlink(live) == f"gongkai.releases/{first[1]}"
@@ -251,13 +251,33 @@ def live_site(tmp_path) -> tuple[Site, Path, tuple]:
     return site, live, snapshot(live)
 
 
-def test_a_notice_error_stops_before_anything_is_touched(live_site):
+def test_a_new_notice_with_an_error_is_held_back_and_the_rest_goes_live(live_site):
+    """One village's typo must not block every other village: the new notice with an ID number
+    stays out, the rest goes live, and the exit status says something was held back."""
     site, live, before = live_site
     site.write("nanwan/major-matters/2026-11-20-id.md", ID_NUMBER_NOTICE)
+    site.write("township/major-matters/2026-11-20-plaza.md", NEW_NOTICE)
     result = publish(site, "--to", str(live))
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "privacy.id-number" in result.stderr and "没有发布，线上网站保持不变" in result.stderr
-    assert "[3/5]" not in result.stdout  # never got to the build
+    assert "privacy.id-number" in result.stdout and "不会发布" in result.stdout and "已上线" in result.stdout
+    assert snapshot(live) != before
+    assert not (live / "nanwan/major-matters/2026-11-20-id.html").exists()
+    assert (live / "township/major-matters/2026-11-20-plaza.html").is_file()
+    for path in live.resolve().rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml"):
+            assert "11010519491231002X" not in path.read_text(encoding="utf-8"), path
+
+
+def test_an_error_in_a_live_notice_stops_before_anything_is_touched(live_site):
+    """Holding back a notice that is already live would make it vanish: nothing goes live."""
+    site, live, before = live_site
+    q1 = site.root / "content/nanwan/finance/2026-q1.md"
+    q1.write_text(q1.read_text(encoding="utf-8").replace("period: 2026-Q1", "period: 2026-Q1\nwindow_days: -3"),
+                  encoding="utf-8")
+    result = publish(site, "--to", str(live))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "field.invalid" in result.stderr and "没有发布，线上网站保持不变" in result.stderr
+    assert "[3/4]" not in result.stdout  # never switched
     assert snapshot(live) == before
 
 
@@ -450,7 +470,7 @@ def test_publish_over_ssh_shares_unchanged_files_with_the_previous_release(tmp_p
     site = published_site(tmp_path)
     result = publish(site, "--to", target, "--ssh", sshd)
     first = went_live(result)
-    assert "[6/6]" in result.stdout and "上传到" in result.stdout
+    assert "[5/5]" in result.stdout and "上传到" in result.stdout
     assert os.readlink(live) == f"gongkai.releases/{first}"
     before = snapshot(live)
     assert {"index.html", "index.html.gz", "pagefind/pagefind-ui.js"} <= set(before[1])
@@ -493,7 +513,7 @@ def test_an_upload_killed_midway_leaves_the_live_site_unchanged(tmp_path, sshd, 
     result = publish(site, "--to", target, "--ssh", str(dying))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "上传中断" in result.stderr
-    assert "[5/6]" not in result.stdout  # never switched
+    assert "[4/5]" not in result.stdout  # never switched
     assert snapshot(live) == before  # same link, same bytes, no release added and no .partial left
 
     # The line is back: the next publish goes through.
@@ -514,9 +534,19 @@ def test_cron_script_publishes_and_fails_loudly(live_site, tmp_path):
     published = snapshot(live)
     assert published[0] != before[0]
 
+    # A new notice with an error: the rest goes live without it, and the script still fails loudly.
     site.write("nanwan/major-matters/2026-11-20-id.md", ID_NUMBER_NOTICE)
+    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "有文件因错误没有发布" in result.stderr and str(logs[0]) in result.stderr
+    assert "privacy.id-number" in logs[0].read_text(encoding="utf-8")
+    published = snapshot(live)
+    assert not (live / "nanwan/major-matters/2026-11-20-id.html").exists()
+
+    # An error in a notice that is live: nothing goes live.
+    q1 = site.root / "content/nanwan/finance/2026-q1.md"
+    q1.write_text(q1.read_text(encoding="utf-8").replace("period: 2026-Q1", "period: 2026-Q13"), encoding="utf-8")
     result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "发布失败" in result.stderr and "线上网站保持原样" in result.stderr and str(logs[0]) in result.stderr
-    assert "privacy.id-number" in logs[0].read_text(encoding="utf-8")
     assert snapshot(live) == published

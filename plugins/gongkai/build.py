@@ -17,30 +17,51 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, SettingsError
-from .oserrors import describe as describe_oserror
+from .oserrors import WRITING, os_problem
 from .pipeline import Site
 
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
 
 class BuildFailed(Exception):
-    """The site could not be built; the message says why and what to do."""
+    """The site could not be built; the message says why and what to do.
+
+    ``oserror`` is the failure of the disk or file system behind it, if that was the cause.
+    """
+
+    def __init__(self, message: str, oserror: OSError | None = None):
+        super().__init__(message)
+        self.oserror = oserror
 
 
 @dataclass
 class Built:
     output: Path
     site: Site
-    errors: list[str] = field(default_factory=list)  # every error logged during the build
+    others: list[str] = field(default_factory=list)  # errors besides the pipeline's: the last gate, search…
+
+    @property
+    def failed(self) -> bool:
+        """Whether anything is wrong: the same answer ``gongkai check`` gives, and more."""
+        return bool(self.site.errors or self.others)
+
+
+PIPELINE = "gongkai_pipeline"  # marks the log record that lists the pipeline's own problems
 
 
 class _Collect(logging.Handler):
+    """Errors logged during a build, apart from the pipeline's problems (the build has those as values)."""
+
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.messages: list[str] = []
+        self.pipeline = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if getattr(record, PIPELINE, False):
+            self.pipeline = True
+        else:
+            self.messages.append(record.getMessage())
 
 
 def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, output: str | Path | None = None,
@@ -94,7 +115,8 @@ def build(settings_path: Path, own: dict[str, Any], config: Config, output: str 
     except SettingsExit as exc:
         raise SettingsError(exc.key, exc.message) from None
     except OSError as exc:
-        raise BuildFailed(describe_oserror(exc, "生成网站")) from None
+        doing = "写入" if exc.errno in WRITING else "读取"
+        raise BuildFailed(os_problem(exc, doing, again="重新生成")[0], exc) from None
     except Exception as exc:  # a template, a plugin or Pelican itself: one message, never a traceback
         raise BuildFailed(describe_failure(exc)) from None
     finally:

@@ -222,11 +222,11 @@ def run_build(settings_path: Path, own: dict, config: Config, output: str | None
     data = report(site.township, site.problems, site.notice_count)
     held = len({p.file for p in site.errors})
     print(f"网站已生成到 {built.output}（{data['notices']} 个公告文件）。")
-    if built.errors:
+    if built.failed:
         print(f"但检查发现错误（见上文）：有错误的 {held} 个文件没有发布，其余照常生成。请改正后重新生成。"
               if held else "但生成时发现错误（见上文），请改正后重新生成。", file=sys.stderr)
     print("\n".join(format_sections(data, config)))
-    return EXIT_PROBLEMS if built.errors else EXIT_OK
+    return EXIT_PROBLEMS if built.failed else EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -302,12 +302,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from .publish import PublishError, run
 
     try:
-        run(args.settings, args.to, rollback_=args.rollback, ssh=args.ssh, today=args.today, keep=args.keep,
-            say=lambda line: print(line, flush=True))
+        held_back = run(args.settings, args.to, rollback_=args.rollback, ssh=args.ssh, today=args.today,
+                        keep=args.keep, say=lambda line: print(line, flush=True))
     except PublishError as exc:
         print(f"gongkai publish: {exc}", file=sys.stderr)
         return exc.exit_code
-    return EXIT_OK
+    return EXIT_PROBLEMS if held_back else EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +49,7 @@ class Leak:
 
 def digits(text: str) -> str:
     """The number a finding stands for, however it was written."""
-    text = unicodedata.normalize("NFKC", privacy.normalize(text) if hasattr(privacy, "normalize") else text)
-    return re.sub(r"[^0-9X]", "", text.upper())
+    return privacy.digits_of(text)
 
 
 def allowed_numbers(site, config: Config) -> frozenset[str]:
@@ -75,27 +73,49 @@ def allowed_numbers(site, config: Config) -> frozenset[str]:
 
 _allowed: frozenset[str] = frozenset()
 _root = Path()
+_seen: set[str] = set()  # chunks already scanned by this process: page chrome and bodies repeat across files
+_HEX = re.compile(r"[0-9a-f]{64}")  # sha256 digests (manifest.json) are not numbers
+# A number can run across a line break only where a digit (or a character reference) follows it.
+_NEWLINE_DIGIT = re.compile(r"\n(?=[ \t\u3000]*(?:[0-9０-９]|&(?:amp;)*#|\\u))")
+_SOFT_END = tuple("0123456789０１２３４５６７８９Xx;")
 
 
 def _start(root: Path, allowed: frozenset[str]) -> None:
     global _allowed, _root
     _root, _allowed = root, allowed
+    _seen.clear()
+
+
+def chunks(text: str) -> set[str]:
+    """The pieces of ``text`` a number may lie in: every line, and two lines together where a
+    number could run across the break between them. Pieces seen before in this process are left out."""
+    pieces = set(text.split("\n"))
+    for match in _NEWLINE_DIGIT.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if text[start:match.start()].rstrip().endswith(_SOFT_END):
+            end = text.find("\n", match.end())
+            pieces.add(text[start:end if end >= 0 else len(text)])
+    pieces -= _seen
+    _seen.update(pieces)
+    return pieces
+
+
+def _leaks(text: str) -> list[privacy.Finding]:
+    if "sha256" in text:
+        text = _HEX.sub(" ", text)
+    return [f for chunk in chunks(text) if len(chunk) >= 11
+            for f in privacy.find(chunk, strict=True) if f.digits not in _allowed]
 
 
 def _scan_file(rel: str) -> list[tuple[str, str, str]]:
     """(rel, code, masked) of every leak in one output file."""
-    found = []
-    for finding in privacy.find(rel, strict=True):
-        if digits(finding.text) not in _allowed:
-            found.append((rel, finding.code, finding.masked))
+    found = [(rel, f.code, f.masked) for f in privacy.find(rel, strict=True) if f.digits not in _allowed]
     if rel.lower().endswith(TEXT_SUFFIXES):
         try:
             text = (_root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return found
-        for finding in privacy.find(text, strict=True):
-            if digits(finding.text) not in _allowed:
-                found.append((rel, finding.code, finding.masked))
+        found.extend((rel, f.code, f.masked) for f in _leaks(text))
     return found
 
 

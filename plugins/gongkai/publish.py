@@ -46,9 +46,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .config import Config, load_settings_file
+from .config import Config, load
+
+if TYPE_CHECKING:
+    from .build import Built
+from .oserrors import WRITING as _WRITING
+from .oserrors import os_problem
 
 KEEP = 3                  # releases kept: the live one and two to roll back to
 SSH_TIMEOUT = 120         # seconds for one short command over SSH
@@ -70,37 +76,6 @@ class TargetError(PublishError):
 
 
 # -- failing file operations ------------------------------------------------------
-
-@dataclass(frozen=True)
-class OSProblem:
-    what: str                # what happened
-    todo: str                # what to do; ``{again}`` is "重新发布" or "再试"
-    unusable: bool = False   # the target cannot be used as it is (exit 2) when it happens there
-
-
-OS_PROBLEMS: dict[int, OSProblem] = {
-    errno.ENOSPC: OSProblem("磁盘空间不足", "请清理磁盘（可删除旧版本）后{again}"),
-    errno.EDQUOT: OSProblem("磁盘配额已用完", "请清理这个用户的文件（可删除旧版本），或请管理员提高配额后{again}"),
-    errno.EFBIG: OSProblem("文件超过了允许的大小", "请检查文件大小限制（ulimit -f）和文件系统的上限后{again}"),
-    errno.EACCES: OSProblem("没有权限", "请用有权限的用户运行，或请管理员修改它的权限", unusable=True),
-    errno.EPERM: OSProblem("不允许修改", "请检查它是否被设为不可修改（lsattr -d 查看，chattr -i 取消）"
-                           "或属于其他用户", unusable=True),
-    errno.EROFS: OSProblem("文件系统是只读的", "请把它重新挂载为可写，或换一个目标", unusable=True),
-    errno.ENOENT: OSProblem("文件或文件夹不存在", "它可能被其他程序移走或删除了，请检查后{again}"),
-    errno.EIO: OSProblem("磁盘读写错误", "磁盘可能有故障，请检查磁盘（dmesg）后{again}"),
-}
-_WRITING = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
-
-
-def os_problem(exc: OSError, doing: str, where: str | os.PathLike | None = None, *,
-               again: str = "重新发布") -> tuple[str, bool]:
-    """One sentence for a failed file operation (what happened, where, what to do); and whether
-    the place cannot be used as it is."""
-    problem = OS_PROBLEMS.get(exc.errno) or OSProblem(f"操作失败（{exc.strerror or exc}）", "请检查后{again}")
-    where = where if where is not None else exc.filename
-    place = f"{doing} {os.fsdecode(where)} 时失败" if where else f"{doing}时失败"
-    return f"{problem.what}：{place}。{problem.todo.format(again=again)}。", problem.unusable
-
 
 class _Failed(Exception):
     """A failed file operation, with what was being done and where. :func:`_reported`, which
@@ -505,9 +480,11 @@ class Plan:
     settings: Path
     config: Config
     target: Target
+    own: dict = field(default_factory=dict)  # what the settings file sets, for Pelican
     ssh: list[str] = field(default_factory=lambda: ["ssh"])
     today: str | None = None
     keep: int = KEEP
+    held_back: list = field(default_factory=list)  # errors of files left out of the published release
 
 
 def prunable(releases: list[str], *, keep: int, live: str, previous: str | None) -> list[str]:
@@ -545,34 +522,49 @@ def _usable(state: State, side: Local | Remote) -> None:
         raise TargetError(f"{where} 是一个文件，不是文件夹。请换一个目标。")
 
 
-def check(config: Config, previous: bytes | None) -> tuple[list, int]:
-    """Every problem in the notices, and those against the live manifest; and how many files."""
-    from .checks import check_site
+def previous_manifest(data: bytes | None) -> dict | None:
+    """The live site's manifest, for the record check; a broken one stops the publication."""
     from .records import ManifestError, parse
 
     try:
-        old = parse(previous, "manifest.json") if previous is not None else None
+        return parse(data, "manifest.json") if data is not None else None
     except ManifestError:
         raise PublishError("线上网站的 manifest.json 无法读取（不是 gongkai 的清单或已损坏），"
                            "无法核对已公开的记录，因此没有发布。请检查线上网站。") from None
-    _, problems, paths = check_site(config, old)
-    return problems, len(paths)
 
 
-def build(plan: Plan, output: Path) -> dict:
-    """``gongkai build`` in a child process (a fresh Pelican), into ``output``; the manifest it wrote."""
-    command = [sys.executable, "-m", "gongkai.cli", "build", "-s", str(plan.settings), "-o", str(output)]
-    if plan.today:
-        command += ["--today", plan.today]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-                            cwd=plan.settings.parent)
-    if result.returncode != 0:
-        detail = "\n".join(line for line in (result.stderr + result.stdout).strip().splitlines()[-20:])
-        raise PublishError(f"网站生成失败，没有发布：\n{detail}")
+def build(plan: Plan, output: Path, previous: dict | None) -> Built:
+    """Check and build in this process, into ``output``, with the record check against ``previous``.
+
+    Files with errors are held back, as ``gongkai build`` does, but only when
+    none of them is live: a live notice with an error would silently leave the
+    site. Any error of the site as a whole (records, the last gate, search)
+    stops the publication.
+    """
+    from .build import BuildFailed
+    from .build import build as build_site
+
+    try:
+        built = build_site(plan.settings, plan.own, plan.config, output, previous)
+    except BuildFailed as exc:
+        if exc.oserror is not None:
+            raise exc.oserror from None
+        raise PublishError(f"网站生成失败，没有发布：{exc}") from None
+    live = {str(entry.get("path", "")) for entry in (previous or {}).get("notices", [])}
+    blocking = [p for p in built.site.errors if p.code.startswith("record.") or p.file in live]
+    if built.others and not built.site.errors:
+        raise PublishError(f"网站生成失败，没有发布：{'；'.join(m.rstrip('。') for m in built.others)}。线上网站没有改动。")
+    if blocking or built.others:
+        lines = "\n".join([*(str(p) for p in built.site.errors), *built.others])
+        count = len(built.site.errors) + len(built.others)
+        why = ("其中有已公开的公告或已公开的记录受影响，发布会让它们从线上消失或被悄悄改动" if blocking
+               else "生成的网站有问题")
+        raise PublishError(f"{lines}\n检查发现 {count} 个错误，{why}，因此没有发布，线上网站保持不变（没有改动）。"
+                           "请改正后再发布（gongkai check 可再次查看）。")
     missing = [name for name in ("index.html", "status.json", "manifest.json") if not (output / name).is_file()]
     if missing:
         raise PublishError(f"网站生成不完整（缺少 {'、'.join(missing)}），没有发布。")
-    return json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    return built
 
 
 @contextlib.contextmanager
@@ -612,7 +604,7 @@ def publish(plan: Plan, say: Callable[[str], None]) -> str:
 def _publish(plan: Plan, side: Local | Remote, say: Callable[[str], None], live: list[str]) -> str:
     config = plan.config
     remote = plan.target.host is not None
-    total = 6 if remote else 5
+    total = 5 if remote else 4
     steps = iter(range(1, total + 1))
 
     def step(text: str) -> None:
@@ -629,28 +621,26 @@ def _publish(plan: Plan, side: Local | Remote, say: Callable[[str], None], live:
         say("      目标还没有发布过网站。")
     previous = side.manifest() if state.has_manifest else None
 
-    step("检查公告" + ("，并与线上的 manifest.json 核对已公开的记录" if previous is not None else "") + " ……")
-    try:
-        problems, files = check(config, previous)
-    except OSError as exc:
-        raise _Failed(exc, "读取", on_target=False) from None
-    errors = [p for p in problems if p.is_error]
-    if errors:
-        lines = "\n".join(str(p) for p in errors)
-        raise PublishError(f"{lines}\n检查发现 {len(errors)} 个错误，没有发布，线上网站保持不变。"
-                           "请改正后再发布（gongkai check 可再次查看）。")
-    say(f"      检查了 {files} 个公告文件：没有错误，{len(problems)} 个警告。")
+    previous = previous_manifest(previous)
 
     for note in side.prepare():
         say(f"      注意：{note}")
     try:
         name = release_name(config, set(state.releases))
         with side.staging(name) as staging:
-            step(f"生成网站（{plan.settings.name}）为新版本 {name} ……")
+            step("检查公告" + ("，与线上的 manifest.json 核对已公开的记录，" if previous is not None else "并")
+                 + f"生成网站（{plan.settings.name}）为新版本 {name} ……")
             try:
-                built = build(plan, staging)
+                built = build(plan, staging, previous)
             except OSError as exc:  # the build's own file operations, in this process
                 raise _Failed(exc, "写入" if exc.errno in _WRITING else "访问", exc.filename or staging) from None
+            site = built.site
+            warnings = len(site.problems) - len(site.errors)
+            say(f"      检查了 {site.notice_count} 个公告文件：{len(site.errors)} 个错误，{warnings} 个警告。")
+            for problem in site.errors:
+                say(f"      {problem}")
+            if site.errors:
+                say(f"      以上 {len({p.file for p in site.errors})} 个文件有错误，不会发布；它们都还没有上线过，其余照常发布。")
             if remote:
                 link = f"，与上一版本 {state.live} 相同的文件不重复上传" if state.live else ""
                 step(f"上传到 {plan.target.host}:{plan.target.releases}/{name}{link} ……")
@@ -666,7 +656,9 @@ def _publish(plan: Plan, side: Local | Remote, say: Callable[[str], None], live:
             say(f"      注意：{exc}")
     finally:
         side.close()
-    say(f"已上线：版本 {name}，共 {len(built['notices'])} 份公告，{_address(config, plan.target)}")
+    held = "" if not built.site.errors else f"；另有 {len({p.file for p in built.site.errors})} 个文件因错误没有发布，请改正后再发布"
+    say(f"已上线：版本 {name}，共 {len(built.site.notices)} 份公告，{_address(config, plan.target)}{held}")
+    plan.held_back.extend(built.site.errors)
     return name
 
 
@@ -699,17 +691,24 @@ def _address(config: Config, target: Target) -> str:
 
 
 def run(settings: Path | str, to: str | None, *, rollback_: bool = False, ssh: str | None = None,
-        today: str | None = None, keep: int = KEEP, say: Callable[[str], None] = print) -> str:
-    """``gongkai publish``: everything the command does, for the command line to call."""
+        today: str | None = None, keep: int = KEEP, say: Callable[[str], None] = print) -> list:
+    """``gongkai publish``: everything the command does, for the command line to call.
+
+    Returns the errors of files held back from the release that went live (empty when none).
+    """
     settings = Path(settings).resolve()
     if keep < 2:
         raise TargetError("--keep 至少为 2：线上版本和一个可回退的版本。")
-    config = Config.from_settings(load_settings_file(settings), settings.parent, today=today)
+    own, config = load(settings, today=today)
     to = to or config.publish_to
     if not to:
         raise TargetError("请用 --to 写明发布到哪里，例如 --to /srv/www/gongkai 或 --to user@host:/srv/www/gongkai"
                           "（也可在 publishconf.py 中写 GONGKAI_PUBLISH_TO）。")
-    plan = Plan(settings=settings, config=config, target=parse_target(to), today=today, keep=keep)
+    plan = Plan(settings=settings, config=config, target=parse_target(to), own=own, today=today, keep=keep)
     if plan.target.host:
         plan = replace(plan, ssh=ssh_command(ssh))
-    return rollback(plan, say) if rollback_ else publish(plan, say)
+    if rollback_:
+        rollback(plan, say)
+    else:
+        publish(plan, say)
+    return plan.held_back

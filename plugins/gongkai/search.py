@@ -68,10 +68,18 @@ def finish(process: subprocess.Popen, output: Path | str) -> None:
         process.communicate()
         raise SearchError("站内搜索索引没有生成：Pagefind 运行超过 10 分钟。") from None
     if process.returncode != 0:
-        detail = (stderr or stdout).strip() or f"退出码 {process.returncode}"
+        detail = (stderr or stdout).strip() or _signal_words(process.returncode) or f"退出码 {process.returncode}"
         raise SearchError(f"站内搜索索引没有生成：{detail}")
     if not (Path(output) / BUNDLE / "pagefind-ui.js").is_file():
         raise SearchError(f"站内搜索索引没有生成：Pagefind 没有写出 {BUNDLE}/pagefind-ui.js。")
+
+
+def _signal_words(returncode: int) -> str:
+    """What stopped the indexer, when the system did (a negative return code is the signal)."""
+    import signal
+
+    words = {signal.SIGXFSZ: "文件超过了允许的大小（ulimit -f）", signal.SIGKILL: "被系统终止（可能是内存不足）"}
+    return words.get(-returncode, "") if returncode < 0 else ""
 
 
 def index(output: Path | str) -> None:

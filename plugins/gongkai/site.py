@@ -94,6 +94,23 @@ class BoardGenerator(Generator, FileStampDataCacher):
                           body=self.bodies.get(notice.path, ""), window=township.window(notice),
                           qr=self.qr(notice), page_kind="notice")
         indexer = self._start_search()
+        try:
+            self._write_the_rest(write)
+        except BaseException:  # a failed build must not leave the indexer writing into the output
+            if indexer is not None:
+                indexer.kill()
+                indexer.wait()
+            raise
+        output = Path(self.output_path)
+        if indexer is not None:
+            try:
+                search.finish(indexer, output)
+            except search.SearchError as exc:
+                logger.error("%s", exc)  # fatal for `gongkai build`: a site without its index is not published
+
+    def _write_the_rest(self, write) -> None:
+        """Every page but the sections and notices, and the JSON files, feeds and sitemap."""
+        township = self.township
         write("index.html", "index", page_kind="home")
         write("status/index.html", "status", page_kind="status")
         write("404.html", "404", page_kind="404")
@@ -121,11 +138,6 @@ class BoardGenerator(Generator, FileStampDataCacher):
             target.write_text(text, encoding="utf-8")
         self._write_sitemap(output)
         self._save_qr_codes()
-        if indexer is not None:
-            try:
-                search.finish(indexer, output)
-            except search.SearchError as exc:
-                logger.error("%s", exc)  # fatal for `gongkai build`: a site without its index is not published
 
     def _start_search(self):
         if not self.config.search:
@@ -206,4 +218,5 @@ def log_problems(problems: list[Problem]) -> None:
             logger.warning("%s", problem)
     errors = [str(p) for p in problems if p.is_error]
     if errors:
-        logger.error("检查发现 %d 个错误，有错误的文件不会发布（其余照常生成）：\n%s", len(errors), "\n".join(errors))
+        logger.error("检查发现 %d 个错误，有错误的文件不会发布（其余照常生成）：\n%s", len(errors), "\n".join(errors),
+                     extra={"gongkai_pipeline": True})
