@@ -1,9 +1,9 @@
-"""All the checks, in one pass over every notice.
+"""The checks of notices: each on its own (:func:`check_source`) and across files (:func:`across_files`).
 
-``gongkai check`` and the Pelican build both call :func:`check_all`, so they
-report the same problems with the same messages. Per-file checks live with
-what they check (:mod:`.notices`); the rules that span files or need the
-calendar are here.
+:mod:`.pipeline` runs them for every command, so ``gongkai check`` and the
+build report the same problems with the same messages. Reading and field
+checks live with what they read (:mod:`.notices`); the trust checks (personal
+numbers, figures) and the rules that span files or need the calendar are here.
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def trust(notice: Notice, config: Config) -> Iterable[Problem]:
     path = notice.path
     fields = [(notice.line(key), getattr(notice, key) or "") for key in ("title", "summary", "approved_by", "prepared_by")]
     fields += [(notice.line("corrections"), c.note) for c in notice.corrections]
+    if notice.withdrawal is not None:  # shown prominently on the notice page
+        fields.append((notice.line("withdrawn"), notice.withdrawal.reason))
     yield from privacy_problems(path, [*fields, (notice.body_line, notice.body)], section.privacy)
     # The address: a number in the file name or the slug would be in the URL, the sitemap and the manifest.
     yield from privacy_problems(path, [(notice.line("slug"), f"{path} {notice.url}")], section.privacy, where="文件名或网址")

@@ -8,16 +8,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from .notices import Notice
+from .notices import FieldError, Notice, amount
 from .privacy import split_row, table_headers
 
 FEN = Decimal("0.01")
-_AMOUNT = re.compile(r"(\()?([-−])?[¥￥]?\s*(\d[\d,，]*(?:\.\d+)?)\s*元?(\))?")
 TOTAL_WORDS = ("合计", "总计")
 SUBTOTAL_WORDS = ("小计",)
 
@@ -27,21 +25,14 @@ def yuan(value: Decimal) -> str:
 
 
 def parse_amount(cell: str) -> Decimal | None:
-    """An amount as written in a table cell, or None when the cell is not one."""
-    text = cell.strip()
-    if "*" in text:
-        text = text.replace("**", "").strip()
-    match = _AMOUNT.fullmatch(text)
-    if match is None:
-        return None
-    parenthesised, minus, digits, closing = match.groups()
-    if bool(parenthesised) != bool(closing):
-        return None
+    """An amount as written in a table cell (read by :func:`.notices.amount`), or None when it is not one."""
+    text = cell.replace("**", "").strip()
+    if not any(ch.isdigit() for ch in text):
+        return None  # words: most cells of a table, and no amount
     try:
-        value = Decimal(digits.replace(",", "").replace("，", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return amount(text)
+    except FieldError:
         return None
-    return -value if parenthesised or minus else value
 
 
 def balance_error(notice: Notice) -> str | None:

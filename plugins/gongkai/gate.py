@@ -73,7 +73,10 @@ def allowed_numbers(site, config: Config) -> frozenset[str]:
 
 _allowed: frozenset[str] = frozenset()
 _root = Path()
-_seen: set[str] = set()  # chunks already scanned by this process: page chrome and bodies repeat across files
+# Chunks already scanned by this process (page chrome and bodies repeat across files): those
+# without a leak, and those with one, so that every file holding a leak is reported.
+_clean: set[str] = set()
+_leaky: dict[str, list[privacy.Finding]] = {}
 _HEX = re.compile(r"[0-9a-f]{64}")  # sha256 digests (manifest.json) are not numbers
 # A number can run across a line break only where a digit (or a character reference) follows it.
 _NEWLINE_DIGIT = re.compile(r"\n(?=[ \t\u3000]*(?:[0-9０-９]|&(?:amp;)*#|\\u))")
@@ -83,28 +86,33 @@ _SOFT_END = tuple("0123456789０１２３４５６７８９Xx;")
 def _start(root: Path, allowed: frozenset[str]) -> None:
     global _allowed, _root
     _root, _allowed = root, allowed
-    _seen.clear()
+    _clean.clear()
+    _leaky.clear()
 
 
 def chunks(text: str) -> set[str]:
     """The pieces of ``text`` a number may lie in: every line, and two lines together where a
-    number could run across the break between them. Pieces seen before in this process are left out."""
+    number could run across the break between them."""
     pieces = set(text.split("\n"))
     for match in _NEWLINE_DIGIT.finditer(text):
         start = text.rfind("\n", 0, match.start()) + 1
         if text[start:match.start()].rstrip().endswith(_SOFT_END):
             end = text.find("\n", match.end())
             pieces.add(text[start:end if end >= 0 else len(text)])
-    pieces -= _seen
-    _seen.update(pieces)
     return pieces
 
 
 def _leaks(text: str) -> list[privacy.Finding]:
     if "sha256" in text:
         text = _HEX.sub(" ", text)
-    return [f for chunk in chunks(text) if len(chunk) >= 11
-            for f in privacy.find(chunk, strict=True) if f.digits not in _allowed]
+    pieces = chunks(text)
+    for chunk in pieces - _clean - _leaky.keys():
+        found = [f for f in privacy.find(chunk, strict=True) if f.digits not in _allowed] if len(chunk) >= 11 else []
+        if found:
+            _leaky[chunk] = found
+        else:
+            _clean.add(chunk)
+    return [f for chunk in pieces & _leaky.keys() for f in _leaky[chunk]]
 
 
 def _scan_file(rel: str) -> list[tuple[str, str, str]]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -680,26 +679,3 @@ def _missing(path: str, key: str, why: str = "") -> Problem:
     example = {"title": "南湾村2026年10月财务收支公开", "board": "nanwan", "category": "finance",
                "date": "2026-11-05", "period": "2026-10"}.get(key, "…")
     return error(path, 1, "field.missing", f"缺少{label}（{key}）。{why}请在文件头加一行 {key}: {example}")
-
-
-# -- finding notice files ------------------------------------------------
-
-NOTICE_SUFFIXES = (".md", ".markdown")
-
-
-def notice_files(config: Config) -> list[str]:
-    """Notice files under the content folder, relative to it, sorted.
-
-    Pages and static folders (PAGE_PATHS, STATIC_PATHS) are not notices;
-    hidden files and folders (``.git``, editor backups) are skipped.
-    """
-    root = str(config.content_dir)
-    excluded = {d.strip("/") for d in config.excluded_dirs}
-    found = []
-    for folder, dirs, files in os.walk(root):
-        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-        rel_folder = "" if rel_folder == "." else rel_folder + "/"
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_")) and rel_folder + d not in excluded]
-        found.extend(rel_folder + name for name in files
-                     if not name.startswith((".", "_")) and name.lower().endswith(NOTICE_SUFFIXES))
-    return sorted(found)
