@@ -25,9 +25,12 @@ from bs4 import BeautifulSoup
 from .checks import privacy_problems
 from .config import Config
 from .notices import parse_source
+from .periods import parse_date
 from .problems import Problem, error, warning
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+PAGE_FIELDS = ("title", "slug", "summary", "date", "status")  # what a page's front matter may set
+PAGE_STATUSES = ("published", "hidden", "draft", "草稿")
 TEXT_SUFFIXES = (".txt", ".csv", ".tsv", ".json", ".xml", ".html", ".htm", ".md", ".markdown", ".svg", ".rtf",
                  ".yaml", ".yml", ".ini", ".log", ".js", ".css", ".atom", ".rss", ".vcf")
 OFFICE_ZIP_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".pptx", ".ods", ".odt", ".odp")
@@ -74,9 +77,18 @@ def check_page(config: Config, name: str, rel: str, data: bytes) -> tuple[list[P
     if source.problems:
         return [*problems, *source.problems], False
     meta = source.meta
-    draft = str(meta.get("status", "")).strip().lower() in ("draft", "草稿")
+    status = str(meta.get("status") or "published").strip().lower()
+    draft = status in ("draft", "草稿")
+    if status not in PAGE_STATUSES:
+        problems.append(error(name, source.line("status"), "field.invalid",
+                              f"页面状态“{meta.get('status')}”无效，应为 published（公开）、hidden（不列在导航中）或 draft（草稿）。"))
     if not str(meta.get("title") or "").strip():
         problems.append(error(name, 1, "field.missing", "页面缺少标题（title）。请在文件头加一行 title: 页面标题"))
+    if meta.get("date") not in (None, ""):
+        try:
+            parse_date(meta["date"])
+        except ValueError as exc:
+            problems.append(error(name, source.line("date"), "field.invalid", f"日期（date）：{exc}"))
     fields = [(source.line(key), str(meta[key])) for key in ("title", "summary", "slug") if meta.get(key) is not None]
     problems += privacy_problems(name, [*fields, (source.body_line, source.body)], strict=False)
     problems += _unsafe(name, source.body, source.body_line)

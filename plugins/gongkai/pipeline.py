@@ -141,6 +141,12 @@ def discover(config: Config) -> tuple[list[SiteFile], list[Problem]]:
             if ignored(basename):
                 continue
             rel = rel_folder + basename
+            if not _is_text(rel):
+                shown = os.fsencode(rel).decode("utf-8", "replace")
+                problems.append(error(config.relpath(root / shown), 1, "encoding",
+                                      "文件名（或文件夹名）里有无法识别的文字（不是 UTF-8 编码，常见于从旧电脑或压缩包拷来的文件），"
+                                      "这个文件不会被读取和公开。请给它改一个名字（例如用拼音或数字）。"))
+                continue
             full = os.path.join(folder, basename)
             if os.path.islink(full):
                 target = os.path.realpath(full)
@@ -179,6 +185,15 @@ def kind_of(config: Config, rel: str) -> str | None:
     if under(config.page_dirs):
         return None
     return NOTICE
+
+
+def _is_text(name: str) -> bool:
+    """Whether a file name is real text (a name in another encoding arrives with surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _looks_like_notice(path: str) -> bool:

@@ -12,7 +12,9 @@ from pelican.readers import HTMLReader, MarkdownReader
 from . import compress, gate
 from .config import Config, SettingsError
 from .markup import Renderer, sanitize
-from .notices import parse_source
+from .notices import parse_source, slugify
+from .pages import PAGE_FIELDS
+from .periods import parse_date
 from .pipeline import Site, content_rel
 from .printing import write_pdfs
 from .site import SITE_KEY, BoardGenerator
@@ -96,8 +98,14 @@ class PageReader(MarkdownReader):
             return _withheld_page(source_path)
         with open(source_path, "rb") as handle:
             source = parse_source(handle.read(), source_path)
-        metadata = {key: self.process_metadata(key, str(value)) for key, value in source.meta.items()
-                    if key in ("title", "slug", "summary", "date", "status", "template")}
+        meta = {key: value for key, value in source.meta.items() if key in PAGE_FIELDS and value not in (None, "")}
+        if "date" in meta:  # every form clerks write, as pages.check_page accepted it
+            meta["date"] = parse_date(meta["date"]).isoformat()
+        if "status" in meta:
+            meta["status"] = "draft" if str(meta["status"]).strip() == "草稿" else str(meta["status"]).strip().lower()
+        # Our slugs: never a path (../), the same rule as notices' addresses.
+        meta["slug"] = slugify(str(meta.get("slug") or Path(source_path).stem))
+        metadata = {key: self.process_metadata(key, str(value)) for key, value in meta.items()}
         return Renderer().render(source.body), metadata
 
 
@@ -108,6 +116,8 @@ class SafeHTMLReader(HTMLReader):
         if _withheld(self.settings, filename):
             return _withheld_page(filename)
         content, metadata = super().read(filename)
+        metadata.pop("template", None)  # pages use the theme's page template; a missing one would stop the build
+        metadata["slug"] = slugify(str(metadata.get("slug") or Path(filename).stem))
         return sanitize(content), metadata
 
 
