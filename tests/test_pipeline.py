@@ -524,3 +524,23 @@ def test_plain_pelican_fails_on_the_same_errors(name, tmp_path):
     assert result.returncode != 0, result.stdout + result.stderr
     if site.output.exists():
         nowhere_in_output(site, ID_DIGITS)
+
+
+def test_numbers_the_checks_let_through_pass_the_gate_too(tmp_path):
+    """A mobile outside a privacy category (a page, a CSV of contacts, the settings' contacts, a
+    major-matters notice) is allowed by the checks: the last gate must not refuse it, or check
+    and build would disagree."""
+    site = copy_site("minimal", tmp_path)
+    mobile = "13912345678"
+    site.write("pages/contact.md", f"---\ntitle: 联系我们\n---\n村支书 张三：{mobile}\n")
+    site.write("images/contacts.csv", f"职务,电话\n村支书,{mobile[:3]} {mobile[3:7]} {mobile[7:]}\n")
+    site.write("township/major-matters/2026-11-12-call.md",
+               notice("关于征求意见的公告", date="2026-11-12", body=f"意见请打 {mobile}。\n"))
+    add_settings(site, 'GONGKAI_CONTACTS = {"值班手机": "13712345678"}\n')
+    status, problems = check(site)
+    assert status == 0, problems
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "output.privacy" not in result.stderr
+    assert mobile in (site.output / "pages/contact.html").read_text(encoding="utf-8")
+    assert "13712345678" in (site.output / "index.html").read_text(encoding="utf-8")

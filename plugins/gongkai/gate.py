@@ -47,31 +47,15 @@ class Leak:
                      "请在原文中删除或打码这个号码（gongkai mask），然后重新生成。")
 
 
-def digits(text: str) -> str:
-    """The number a finding stands for, however it was written."""
-    return privacy.digits_of(text)
-
-
 def allowed_numbers(site, config: Config) -> frozenset[str]:
-    """Numbers the checks let through on purpose: in sources outside privacy categories, and in the settings."""
-    texts: list[str] = [*config.contacts.values(), *(v for b in config.boards for v in b.contacts.values())]
-    if site is not None:
-        private = {(n.board, n.category) for n in site.notices if config.section(n.board, n.category).privacy}
-        for rel, source in site.sources.items():
-            meta = source.meta
-            key = (config.board_spellings().get(str(meta.get("board", "")).strip()),
-                   config.category_spellings().get(str(meta.get("category", "")).strip()))
-            if key in private:
-                continue
-            texts.append(source.body)
-            texts.extend(str(v) for v in meta.values() if isinstance(v, (str, int)))
-            texts.append(rel)
-    passed = {digits(f.text) for text in texts for f in privacy.find(text, strict=True)}
-    refused = {digits(f.text) for text in texts for f in privacy.find(text) if f.code != privacy.PHONE}
-    return frozenset(passed - refused)
+    """Numbers the checks let through on purpose: in published files outside privacy categories, and
+    in the settings (contacts)."""
+    contacts = [*config.contacts.values(), *(v for b in config.boards for v in b.contacts.values())]
+    refused = {f.digits for text in contacts for f in privacy.find(text) if f.code != privacy.PHONE and f.checked}
+    settings = {f.digits for text in contacts for f in privacy.find(text, strict=True)} - refused
+    return frozenset(settings | (site.passed if site is not None else frozenset()))
 
 
-_allowed: frozenset[str] = frozenset()
 _root = Path()
 # Chunks already scanned by this process (page chrome and bodies repeat across files): those
 # without a leak, and those with one, so that every file holding a leak is reported.
@@ -83,9 +67,9 @@ _NEWLINE_DIGIT = re.compile(r"\n(?=[ \t\u3000]*(?:[0-9０-９]|&(?:amp;)*#|\\u))
 _SOFT_END = tuple("0123456789０１２３４５６７８９Xx;")
 
 
-def _start(root: Path, allowed: frozenset[str]) -> None:
-    global _allowed, _root
-    _root, _allowed = root, allowed
+def _start(root: Path) -> None:
+    global _root
+    _root = root
     _clean.clear()
     _leaky.clear()
 
@@ -107,7 +91,7 @@ def _leaks(text: str) -> list[privacy.Finding]:
         text = _HEX.sub(" ", text)
     pieces = chunks(text)
     for chunk in pieces - _clean - _leaky.keys():
-        found = [f for f in privacy.find(chunk, strict=True) if f.digits not in _allowed] if len(chunk) >= 11 else []
+        found = list(privacy.find(chunk, strict=True)) if len(chunk) >= 11 else []
         if found:
             _leaky[chunk] = found
         else:
@@ -115,15 +99,15 @@ def _leaks(text: str) -> list[privacy.Finding]:
     return [f for chunk in pieces & _leaky.keys() for f in _leaky[chunk]]
 
 
-def _scan_file(rel: str) -> list[tuple[str, str, str]]:
-    """(rel, code, masked) of every leak in one output file."""
-    found = [(rel, f.code, f.masked) for f in privacy.find(rel, strict=True) if f.digits not in _allowed]
+def _scan_file(rel: str) -> list[tuple[str, str, str, str]]:
+    """(rel, code, masked, digits) of every personal number in one output file, by the strictest rule."""
+    found = [(rel, f.code, f.masked, f.digits) for f in privacy.find(rel, strict=True)]
     if rel.lower().endswith(TEXT_SUFFIXES):
         try:
             text = (_root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return found
-        found.extend((rel, f.code, f.masked) for f in _leaks(text))
+        found.extend((rel, f.code, f.masked, f.digits) for f in _leaks(text))
     return found
 
 
@@ -145,9 +129,10 @@ def scan(output: Path, site, config: Config) -> list[Leak]:
     if site is not None:
         sources = {n.url: n.path for n in site.notices}
     files = output_files(output)
-    results = pool_map(_scan_file, files, initializer=_start, initargs=(output, allowed_numbers(site, config)),
-                       parallel_from=PARALLEL_FROM)
-    return [Leak(rel, code, masked, sources.get(rel)) for found in results for rel, code, masked in found]
+    results = pool_map(_scan_file, files, initializer=_start, initargs=(output,), parallel_from=PARALLEL_FROM)
+    found = [item for items in results for item in items]
+    allowed = allowed_numbers(site, config) if found else frozenset()  # read the sources only when needed
+    return [Leak(rel, code, masked, sources.get(rel)) for rel, code, masked, number in found if number not in allowed]
 
 
 def problems(leaks: Iterable[Leak]) -> list[Problem]:

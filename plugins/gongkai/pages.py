@@ -53,14 +53,16 @@ def is_private_place(config: Config, rel: str) -> bool:
     return False
 
 
-def check_name(name: str, rel: str, strict: bool) -> list[Problem]:
+def check_name(name: str, rel: str, strict: bool, passed: set[str] | None = None) -> list[Problem]:
     """A personal number in a file name would be in the URL, the sitemap and every link."""
-    return privacy_problems(name, [(1, rel)], strict, where="文件名")
+    return privacy_problems(name, [(1, rel)], strict, where="文件名", passed=passed)
 
 
-def check_page(config: Config, name: str, rel: str, data: bytes) -> tuple[list[Problem], bool]:
-    """The problems of one page and whether it is a draft (never written)."""
-    problems = check_name(name, rel, strict=False)
+def check_page(config: Config, name: str, rel: str, data: bytes,
+               passed: set[str] | None = None) -> tuple[list[Problem], bool]:
+    """The problems of one page and whether it is a draft (never written); ``passed`` as in
+    :func:`.checks.privacy_problems`."""
+    problems = check_name(name, rel, strict=False, passed=passed)
     if rel.lower().endswith((".html", ".htm")):
         text = _decode(data)
         if text is None:
@@ -70,7 +72,7 @@ def check_page(config: Config, name: str, rel: str, data: bytes) -> tuple[list[P
         draft = bool(status and str(status.get("content", "")).strip().lower() == "draft")
         if soup.title is None or not soup.title.get_text(strip=True):
             problems.append(error(name, 1, "field.missing", "页面缺少标题。请在 <head> 中写 <title>页面标题</title>。"))
-        problems += privacy_problems(name, [(1, text)], strict=False)
+        problems += privacy_problems(name, [(1, text)], strict=False, passed=passed)
         problems += _unsafe(name, text)
         return problems, draft
     source = parse_source(data, name)
@@ -90,7 +92,7 @@ def check_page(config: Config, name: str, rel: str, data: bytes) -> tuple[list[P
         except ValueError as exc:
             problems.append(error(name, source.line("date"), "field.invalid", f"日期（date）：{exc}"))
     fields = [(source.line(key), str(meta[key])) for key in ("title", "summary", "slug") if meta.get(key) is not None]
-    problems += privacy_problems(name, [*fields, (source.body_line, source.body)], strict=False)
+    problems += privacy_problems(name, [*fields, (source.body_line, source.body)], strict=False, passed=passed)
     problems += _unsafe(name, source.body, source.body_line)
     return problems, draft
 
@@ -104,10 +106,10 @@ def _unsafe(name: str, text: str, first_line: int = 1) -> list[Problem]:
                     "页面上只保留文字、表格、图片和链接。请删除这些代码，以免以为它们会生效。")]
 
 
-def check_static(config: Config, name: str, rel: str, data: bytes) -> list[Problem]:
+def check_static(config: Config, name: str, rel: str, data: bytes, passed: set[str] | None = None) -> list[Problem]:
     """The problems of a file that is copied to the site as it is."""
     strict = is_private_place(config, rel)
-    problems = check_name(name, rel, strict)
+    problems = check_name(name, rel, strict, passed)
     lower = rel.lower()
     if lower.endswith(IMAGE_SUFFIXES):
         return problems
@@ -115,13 +117,13 @@ def check_static(config: Config, name: str, rel: str, data: bytes) -> list[Probl
         text = _office_text(data)
         if text is None:
             return [*problems, _unchecked(name, strict, "文件已损坏或太大，无法读出其中的文字")]
-        return problems + privacy_problems(name, [(1, text)], strict, lines=False)
+        return problems + privacy_problems(name, [(1, text)], strict, lines=False, passed=passed)
     if lower.endswith(UNREADABLE_SUFFIXES):
         return [*problems, _unchecked(name, strict, "gongkai 无法读取这种文件里的文字")]
     text = _decode(data) if lower.endswith(TEXT_SUFFIXES) or b"\x00" not in data[:8192] else None
     if text is None:
         return [*problems, _unchecked(name, strict, "这不是能读取的文本文件")]
-    return problems + privacy_problems(name, [(1, text)], strict)
+    return problems + privacy_problems(name, [(1, text)], strict, passed=passed)
 
 
 def _unchecked(name: str, strict: bool, why: str) -> Problem:

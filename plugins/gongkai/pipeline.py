@@ -64,6 +64,7 @@ class FileResult:
     source: Source | None = None  # what the content cache keeps (notices)
     rendered: str | None = None   # the notice body as HTML, when rendering
     draft: bool = False           # a page that is not to be published
+    passed: frozenset[str] = frozenset()  # personal numbers let through on purpose (for the last gate)
 
     @property
     def ok(self) -> bool:
@@ -82,7 +83,8 @@ class Site:
     held_back: frozenset[str]        # content-relative paths never published
     drafts: frozenset[str] = frozenset()
     bodies: dict[str, str] = field(default_factory=dict)     # notice path → rendered body
-    sources: dict[str, Source] = field(default_factory=dict)  # rel → parsed source (notices)
+    sources: dict[str, Source] = field(default_factory=dict)  # rel → parsed source (notices, when building)
+    passed: frozenset[str] = frozenset()  # personal numbers the checks let through on purpose, in published files
 
     @property
     def errors(self) -> list[Problem]:
@@ -229,13 +231,21 @@ class _Job:
 _config: Config | None = None     # set in every worker by _start (and in this process)
 _render = False
 _renderer: Renderer | None = None
+_prefix = ""                      # the content folder as problems name it, with a final /
 
 
 def _start(config: Config, render: bool) -> None:
     """The executor's initializer: what every worker needs, sent once."""
-    global _config, _render, _renderer
+    global _config, _render, _renderer, _prefix
     _config, _render = config, render
     _renderer = Renderer() if render else None
+    _prefix = config.relpath(config.content_dir) + "/"
+
+
+def _name(rel: str, prefix: str | None = None) -> str:
+    """A content file's path as problems name it (relative to the settings' folder)."""
+    prefix = _prefix if prefix is None else prefix
+    return prefix + rel if prefix != "./" else rel
 
 
 def _work(job: _Job) -> FileResult:
@@ -244,13 +254,14 @@ def _work(job: _Job) -> FileResult:
     try:
         if job.file.kind == NOTICE:
             return _notice(job, config)
-        name = config.relpath(config.content_dir / job.file.rel)
+        name, passed = _name(job.file.rel), set()
         if job.file.kind == PAGE:
-            problems, draft = pages.check_page(config, name, job.file.rel, _read(config, job.file.rel))
-            return FileResult(job.file, tuple(problems), draft=draft)
-        return FileResult(job.file, tuple(pages.check_static(config, name, job.file.rel, _read(config, job.file.rel))))
+            problems, draft = pages.check_page(config, name, job.file.rel, _read(config, job.file.rel), passed)
+            return FileResult(job.file, tuple(problems), draft=draft, passed=frozenset(passed))
+        problems = pages.check_static(config, name, job.file.rel, _read(config, job.file.rel), passed)
+        return FileResult(job.file, tuple(problems), passed=frozenset(passed))
     except Exception as exc:  # one file's failure never stops the others
-        return FileResult(job.file, (internal(config.relpath(config.content_dir / job.file.rel), exc),))
+        return FileResult(job.file, (internal(_name(job.file.rel), exc),))
 
 
 def _read(config: Config, rel: str) -> bytes:
@@ -261,12 +272,15 @@ def _notice(job: _Job, config: Config) -> FileResult:
     if job.cached is not None:
         source, rendered = job.cached
     else:
-        source = parse_source(_read(config, job.file.rel), config.relpath(config.content_dir / job.file.rel))
+        source = parse_source(_read(config, job.file.rel), _name(job.file.rel))
         rendered = _renderer.render(source.body) if _render and not source.problems else None
-    notice, problems = checks.check_source(source, config)
+    passed: set[str] = set()
+    notice, problems = checks.check_source(source, config, passed)
     if notice is not None:
         notice = replace(notice, body="")  # nothing after the per-file checks reads it; it need not travel
-    return FileResult(job.file, tuple(problems), notice, source, rendered)
+    # The source travels back only for a build: the content cache keeps it, the last gate reads it.
+    return FileResult(job.file, tuple(problems), notice, source if _render else None, rendered,
+                      passed=frozenset(passed))
 
 
 # -- the whole site ---------------------------------------------------------------
@@ -304,6 +318,7 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
     """Steps 3 and 4 over the results of step 2."""
     results = list(results)
     problems = list(problems)
+    prefix = config.relpath(config.content_dir) + "/"
     notice_results = [(r.notice, list(r.problems)) for r in results if r.file.kind == NOTICE]
     notices, notice_problems = checks.across_files(notice_results, config)
     problems.extend(notice_problems)
@@ -311,10 +326,10 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
         if result.file.kind != NOTICE:
             problems.extend(result.problems)
     if previous is not None:
-        read = [config.relpath(config.content_dir / r.file.rel) for r in results if r.file.kind == NOTICE]
+        read = [_name(r.file.rel, prefix) for r in results if r.file.kind == NOTICE]
         problems.extend(records.compare(previous, notices, read, config.today))
     problems = sorted(set(problems))
-    by_name = {config.relpath(config.content_dir / f.rel): f.rel for f in files}
+    by_name = {_name(f.rel, prefix): f.rel for f in files}
     held = {by_name[p.file] for p in problems if p.is_error and p.file in by_name}
     published = {n.path for n in notices}
     held |= {r.file.rel for r in results if r.file.kind == NOTICE and r.notice is not None
@@ -326,6 +341,7 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
         township=build_township(config, notices), held_back=frozenset(held),
         drafts=frozenset(r.file.rel for r in results if r.draft), bodies=bodies,
         sources={r.file.rel: r.source for r in results if r.source is not None},
+        passed=frozenset(n for r in results if r.ok and r.file.rel not in held for n in r.passed),
     )
 
 
