@@ -13,9 +13,7 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 
 PATH = "content"
-THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["gongkai"]
+PLUGINS = ["gongkai"]  # the installed gongkai, with its theme
 RELATIVE_URLS = True
 
 GONGKAI_START = "2025-01-01"

@@ -19,8 +19,7 @@ from typing import Any
 from .config import Config, SettingsError
 from .oserrors import WRITING, os_problem
 from .pipeline import Site
-
-THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
+from .theme import THEME_DIR
 
 
 class BuildFailed(Exception):

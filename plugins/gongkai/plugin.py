@@ -16,7 +16,7 @@ from .notices import parse_source, slugify
 from .pages import PAGE_FIELDS
 from .periods import parse_date
 from .pipeline import Site, content_rel
-from .printing import write_pdfs
+from .printing import require_pdf, write_pdfs
 from .site import SITE_KEY, BoardGenerator
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,30 @@ class SettingsExit(SettingsError):
     exitcode = 2
 
 
+def use_our_defaults(pelican) -> None:
+    """What plain ``pelican`` needs to build a gongkai site as ``gongkai build`` does.
+
+    A site that names no theme of its own (Pelican's default, ``notmyidea``)
+    gets gongkai's. A settings file without ``PATH`` leaves Pelican's default,
+    the current folder; gongkai's default is ``content`` (as :class:`Config`
+    reads it), so when that folder exists there, it is used. ``pelican content``
+    names the folder itself and is left as it is. Without a ``SITEURL``,
+    absolute links lead nowhere, so pages link relatively.
+    """
+    from pelican.settings import DEFAULT_THEME
+
+    from .theme import THEME_DIR
+
+    settings = pelican.settings
+    if os.path.realpath(settings.get("THEME") or DEFAULT_THEME) == os.path.realpath(DEFAULT_THEME):
+        settings["THEME"] = pelican.theme = str(THEME_DIR)
+    here = Path.cwd()
+    if Path(settings.get("PATH") or os.curdir).resolve() == here.resolve() and (here / "content").is_dir():
+        settings["PATH"] = pelican.path = str(here / "content")
+    if not settings.get("SITEURL"):  # without a public address, only relative links lead anywhere
+        settings["RELATIVE_URLS"] = True
+
+
 def configure(pelican) -> None:
     """Read the settings once, before any generator exists (``initialized``).
 
@@ -52,9 +76,15 @@ def configure(pelican) -> None:
     its ``--today``); plain ``pelican`` gets one read from its settings here.
     """
     settings = pelican.settings
+    use_our_defaults(pelican)
     if not isinstance(settings.get("GONGKAI"), Config):
         try:
             settings["GONGKAI"] = Config.from_settings(settings, os.getcwd())
+        except SettingsError as exc:
+            raise SettingsExit(exc.key, exc.message) from None
+    if settings["GONGKAI"].pdf:
+        try:
+            require_pdf()  # before hours of work, not after it
         except SettingsError as exc:
             raise SettingsExit(exc.key, exc.message) from None
     settings.update(OWNED_SETTINGS)

@@ -52,6 +52,23 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)
 
 
+PDF_EXTRA = ("生成 PDF 打印版（GONGKAI_PDF）需要 WeasyPrint，它是 gongkai 的可选部分，没有随 gongkai 安装。"
+             "请安装：pip install 'gongkai[pdf]'（Windows：py -m pip install \"gongkai[pdf]\"；用 pipx 安装的："
+             "pipx install --force 'gongkai[pdf]'），或在设置中写 GONGKAI_PDF = False。")
+
+
+def require_pdf() -> None:
+    """:class:`SettingsError` naming the ``pdf`` extra when WeasyPrint is not installed.
+
+    Only looks for the package: importing it takes seconds, and a missing
+    Pango library is reported by :func:`write_pdfs` when it loads it.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("weasyprint") is None:
+        raise SettingsError("GONGKAI_PDF", PDF_EXTRA)
+
+
 def has_chinese_font() -> bool | None:
     """Whether fontconfig, which WeasyPrint uses, has a font for Chinese; None if it cannot be asked.
 
@@ -79,12 +96,14 @@ def write_pdfs(output: Path, pages: Iterable[Path], siteurl: str = "") -> list[s
     """
     if has_chinese_font() is False:
         raise NoChineseFont()
+    require_pdf()
     try:
         from weasyprint import HTML  # slow to import, and needs Pango: only when PDFs are wanted
     except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
         raise SettingsError("GONGKAI_PDF", f"生成 PDF 打印版需要 WeasyPrint 和 Pango 库，但无法载入（{exc}）。"
-                            "请安装：pip install weasyprint；Debian/Ubuntu：sudo apt-get install libpango-1.0-0 "
-                            "libpangoft2-1.0-0；或在 pelicanconf.py 中设 GONGKAI_PDF = False。") from None
+                            "请安装：pip install 'gongkai[pdf]'；Debian/Ubuntu：sudo apt-get install libpango-1.0-0 "
+                            "libpangoft2-1.0-0；Windows 见 WeasyPrint 的安装说明（需要 MSYS2 的 Pango）；"
+                            "或在 pelicanconf.py 中设 GONGKAI_PDF = False。") from None
 
     fetcher = _local_fetcher(Path(output).resolve(), siteurl)
     # WeasyPrint logs what it cannot load as errors and CSS it ignores as

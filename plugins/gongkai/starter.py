@@ -102,7 +102,8 @@ SITEURL = ""  # the public address, e.g. "https://gongkai.example.gov.cn": QR co
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 PATH = "content"
-PLUGINS = ["gongkai"]
+PLUGINS = ["gongkai"]  # gongkai's theme comes with it: no THEME needed
+RELATIVE_URLS = True  # pages link to each other relatively: output/ also opens from disk
 
 # Nothing is owed for periods that ended before the site started.
 GONGKAI_START = "{today.isoformat()}"
