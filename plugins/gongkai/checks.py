@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from . import finance, privacy
+from . import finance, privacy, tables
 from .config import Config
 from .notices import Notice, Source, validate
 from .problems import Problem, error, warning
@@ -96,7 +96,7 @@ def trust(notice: Notice, config: Config, passed: set[str] | None = None) -> Ite
     yield from privacy_problems(path, [(notice.line("slug"), f"{path} {notice.url}")], section.privacy, where="文件名或网址",
                                 passed=passed)
     if section.privacy and "|" in notice.body:
-        for i, cells in privacy.table_headers(notice.body.split("\n")):
+        for i, cells in tables.headers(notice.body.split("\n")):
             for cell in cells:
                 if any(word in cell for word in privacy.PRIVATE_COLUMNS):
                     yield error(path, notice.body_line + i, "privacy.column", privacy.column_message(cell, section.name))

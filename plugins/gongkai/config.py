@@ -23,6 +23,8 @@ from .periods import CYCLE_KINDS, parse_date
 from .problems import closest
 
 CYCLES = (*CYCLE_KINDS, "event", "review")
+CYCLE_LABELS = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年",
+                "event": "随时（事项发生时）", "review": "长期公开、定期复核"}
 BOARD_KINDS = {"township": "政务公开栏", "village": "村务公开栏"}
 
 
@@ -82,12 +84,19 @@ SETTINGS: tuple[Setting, ...] = (
 _SETTING_NAMES = {s.name: s for s in SETTINGS}
 
 DEFAULT_CATEGORIES: dict[str, dict[str, Any]] = {
-    "finance": {"name": "财务公开", "cycle": "monthly", "grace_days": 10},
-    "subsidies": {"name": "惠农补贴", "cycle": "quarterly", "grace_days": 15, "privacy": True},
+    "finance": {"name": "财务公开", "cycle": "monthly", "grace_days": 10,
+                "basis": "《中华人民共和国村民委员会组织法》村务公开条款；《农村集体经济组织财务公开规定》",
+                "content": "集体财务收入、支出、资产、债权债务、收益分配等收支明细"},
+    "subsidies": {"name": "惠农补贴", "cycle": "quarterly", "grace_days": 15, "privacy": True,
+                  "content": "惠农补贴的对象、项目、标准和发放金额"},
     "low-income-aid": {"name": "低保救助", "cycle": "quarterly", "grace_days": 15,
-                       "privacy": True, "window_days": 7},
-    "major-matters": {"name": "重大事项", "cycle": "event", "max_interval_days": 92},
-    "service-guides": {"name": "办事指南", "cycle": "review", "review_days": 365},
+                       "privacy": True, "window_days": 7, "basis": "《社会救助暂行办法》",
+                       "content": "最低生活保障、特困供养对象的户主姓名、保障人数、保障金额和类别"},
+    "major-matters": {"name": "重大事项", "cycle": "event", "max_interval_days": 92,
+                      "content": "村民会议、村民代表会议决定的事项及其实施情况"},
+    "service-guides": {"name": "办事指南", "cycle": "review", "review_days": 365,
+                       "basis": "《中华人民共和国政府信息公开条例》第二十条",
+                       "content": "办理事项的依据、条件、材料、流程、时限和地点"},
 }
 
 
@@ -119,10 +128,7 @@ class Category:
 
     @property
     def cycle_label(self) -> str:
-        return {
-            "monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年",
-            "yearly": "每年", "event": "随时（事项发生时）", "review": "长期公开、定期复核",
-        }[self.cycle]
+        return CYCLE_LABELS[self.cycle]
 
 
 _CATEGORY_TYPES: dict[str, tuple[type, ...]] = {

@@ -1,6 +1,6 @@
 """Update cycles: is a section's disclosure current, due or overdue?
 
-The rules are those of "Update cycles" in DESIGN.md. Everything here is a
+The rules are those of "Update cycles" in docs/design.md. Everything here is a
 pure function of the section's settings, its notices and today, so the
 build and ``gongkai check`` compute the same status, and tests can pin any
 date.
@@ -18,7 +18,9 @@ from .periods import Month, Period, periods_from
 
 CURRENT, DUE, OVERDUE = "current", "due", "overdue"
 SEVERITY = {CURRENT: 0, DUE: 1, OVERDUE: 2}
-LABELS = {CURRENT: "按期公开", DUE: "待公开", OVERDUE: "逾期未公开"}
+LABELS = {CURRENT: "按期公开", DUE: "待公开", OVERDUE: "逾期未公开"}  # on the site
+SHORT_LABELS = {CURRENT: "按期", DUE: "待公开", OVERDUE: "逾期"}  # in the command's summary
+ORDER = (OVERDUE, DUE, CURRENT)  # the most urgent first, as reports list sections
 _HORIZON = 200  # periods looked ahead for the next deadline of a fully covered section
 
 

@@ -3,7 +3,8 @@
 * ``finance.balance``: opening + income − expense = closing.
 * ``finance.continuity``: a period opens with the previous period's closing.
 * ``table.total``: a 合计/总计 row equals the sum of the rows above it; a
-  小计 row the sum of the rows since the previous 小计.
+  小计 row the sum of the rows since the previous 小计 (the words and the
+  table reader are :mod:`.tables`').
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .notices import FieldError, Notice, amount
-from .privacy import split_row, table_headers
+from .periods import Period
+from .tables import SUBTOTAL, body_rows, headers, mentions_totals, row_kind
 
 FEN = Decimal("0.01")
-TOTAL_WORDS = ("合计", "总计")
-SUBTOTAL_WORDS = ("小计",)
 
 
 def yuan(value: Decimal) -> str:
@@ -59,12 +59,17 @@ def balances_by_period(notices: Iterable[Notice]) -> list[Notice]:
     return sorted(latest.values(), key=lambda n: n.period.sort_key)
 
 
+def previous_balance(notices: Iterable[Notice], period: Period) -> Notice | None:
+    """The published notice whose balance ``period`` opens with (the period just before it), or None."""
+    return {n.period.end: n for n in balances_by_period(notices)}.get(period.previous_end)
+
+
 def continuity_errors(notices: Iterable[Notice]) -> Iterator[tuple[Notice, str]]:
     """For one section's notices: each period must open with the previous period's closing."""
     latest = balances_by_period(notices)
     by_end = {n.period.end: n for n in latest}
     for notice in latest:
-        before = by_end.get(notice.period.start.fromordinal(notice.period.start.toordinal() - 1))
+        before = by_end.get(notice.period.previous_end)
         if before is None:
             continue
         if before.balance.closing.quantize(FEN) != notice.balance.opening.quantize(FEN):
@@ -81,29 +86,15 @@ class TotalError:
 
 def table_errors(body: str) -> Iterator[TotalError]:
     """Every 合计/小计 row that is not the sum of the rows above it."""
-    if not any(word in body for word in (*TOTAL_WORDS, *SUBTOTAL_WORDS)):
+    if not mentions_totals(body):
         return
     lines = body.split("\n")
-    for header_index, header in table_headers(lines):
-        rows = []
-        i = header_index + 2
-        while i < len(lines) and "|" in lines[i] and lines[i].strip():
-            rows.append((i, split_row(lines[i])))
-            i += 1
-        yield from _check_table(header, rows)
-
-
-def _kind(cells: list[str]) -> str | None:
-    label = "".join(cells[:2])
-    if any(w in label for w in SUBTOTAL_WORDS):
-        return "subtotal"
-    if any(w in label for w in TOTAL_WORDS):
-        return "total"
-    return None
+    for header_index, header in headers(lines):
+        yield from _check_table(header, body_rows(lines, header_index))
 
 
 def _check_table(header: list[str], rows: list[tuple[int, list[str]]]) -> Iterator[TotalError]:
-    kinds = [_kind(cells) for _, cells in rows]
+    kinds = [row_kind(cells) for _, cells in rows]
     if not any(kinds):
         return
     totals = [cells for (_, cells), kind in zip(rows, kinds, strict=True) if kind]
@@ -124,12 +115,12 @@ def _check_table(header: list[str], rows: list[tuple[int, list[str]]]) -> Iterat
                     total += value
                     group += value
                 continue
-            expected = group if kind == "subtotal" else total
+            expected = group if kind == SUBTOTAL else total
             if value is not None and numeric and value.quantize(FEN) != expected.quantize(FEN):
-                word = "小计" if kind == "subtotal" else "合计"
+                word = "小计" if kind == SUBTOTAL else "合计"
                 found.append((index, col, f"表格“{header[col]}”一列的{word}写的是 {cell.strip()}，但上面各行相加是 "
                                           f"{yuan(expected)}（相差 {yuan(value - expected)}）。请核对各行金额和{word}。"))
-            if kind == "subtotal":
+            if kind == SUBTOTAL:
                 group = Decimal(0)
     for index, _, message in sorted(found):
         yield TotalError(index, message)

@@ -15,7 +15,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-TOTAL_WORDS = ("合计", "总计", "小计")
+from .tables import row_kind
 
 
 class _TableProcessor(Treeprocessor):
@@ -41,8 +41,7 @@ class _TableProcessor(Treeprocessor):
         for th in table.iter("th"):
             th.set("scope", "col")
         for tr in table.iter("tr"):
-            cells = list(tr)
-            if cells and any(w in "".join(cells[0].itertext()) for w in TOTAL_WORDS):
+            if row_kind(["".join(cell.itertext()) for cell in tr]):  # the rows the 合计 check sums to
                 tr.set("class", "gk-total")
 
 

@@ -8,13 +8,13 @@ warning until it is filled.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from string import Template
 
 from .config import Config, UnknownName
+from .finance import previous_balance
 from .model import Township
 from .notices import slugify
 from .periods import Period, parse_period
@@ -42,13 +42,8 @@ def archetype(site_dir: Path, category: str) -> str:
 
 
 def _previous_closing(township: Township, board: str, category: str, period: Period) -> Decimal:
-    section = township.sections_by_key[f"{board}/{category}"]
-    before = period.start - dt.timedelta(days=1)
-    for notice in sorted(section.notices, key=lambda n: n.date, reverse=True):
-        if notice.balance is not None and notice.period is not None and notice.period.end == before \
-                and notice.status == "published":
-            return notice.balance.closing
-    return Decimal("0.00")
+    before = previous_balance(township.sections_by_key[f"{board}/{category}"].notices, period)
+    return before.balance.closing if before is not None else Decimal("0.00")
 
 
 def draft(config: Config, township: Township, category_ref: str, board_ref: str,

@@ -71,6 +71,14 @@ class Period:
     def sort_key(self) -> tuple[dt.date, dt.date]:
         return (self.end, self.start)
 
+    @property
+    def previous_end(self) -> dt.date:
+        """The last day of the period before this one: the one whose balance this one opens with."""
+        return self.start - dt.timedelta(days=1)
+
+    def previous(self) -> Period:
+        return period_containing(self.previous_end, self.kind)
+
     def next(self) -> Period:
         count = 12 // _MONTHS_PER[self.kind]
         if self.index < count:

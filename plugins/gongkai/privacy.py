@@ -471,25 +471,6 @@ def mask(code: str, text: str) -> str:
 PRIVATE_COLUMNS = ("身份证", "证件号", "银行卡", "卡号", "账号", "帐号", "手机", "联系电话", "电话号码",
                    "家庭住址", "住址", "家庭地址", "出生日期")
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-
-
-def table_headers(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """(index, cells) of each Markdown table's header row."""
-    for i in range(len(lines) - 1):
-        if "|" in lines[i] and "-" in lines[i + 1] and _SEPARATOR.match(lines[i + 1]):
-            yield i, split_row(lines[i])
-
-
-def split_row(line: str) -> list[str]:
-    line = line.strip()
-    if line.startswith("|"):
-        line = line[1:]
-    if line.endswith("|"):
-        line = line[:-1]
-    return [cell.strip() for cell in line.split("|")]
-
-
 _MESSAGES = {
     ID_NUMBER: "出现了完整的身份证号码（{masked}）。公开栏不得公布身份证号码；如确需核对，请只保留前6位和后4位，"
                "写成 {masked}。运行 gongkai mask {path} 可自动处理。",

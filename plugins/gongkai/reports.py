@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .config import Board, Category, Config
+from .config import DEFAULT_CATEGORIES, Board, Category, Config
 from .cycles import deadline
 from .model import Section, Township
 from .periods import Month, Period, periods_from
@@ -172,14 +172,6 @@ def yearly_report(township: Township, year: int) -> YearReport:
 
 # -- the catalogue ----------------------------------------------------------
 
-_DEFAULT_CONTENT = {
-    "finance": "集体财务收入、支出、资产、债权债务、收益分配等收支明细",
-    "subsidies": "惠农补贴的对象、项目、标准和发放金额",
-    "low-income-aid": "最低生活保障、特困供养对象的户主姓名、保障人数、保障金额和类别",
-    "major-matters": "村民会议、村民代表会议决定的事项及其实施情况",
-    "service-guides": "办理事项的依据、条件、材料、流程、时限和地点",
-}
-
 
 @dataclass(frozen=True)
 class CatalogRow:
@@ -192,13 +184,14 @@ class CatalogRow:
 
     @property
     def content(self) -> str:
-        return self.category.content or _DEFAULT_CONTENT.get(self.category.slug, self.category.name)
+        default = DEFAULT_CATEGORIES.get(self.category.slug, {}).get("content")
+        return self.category.content or default or self.category.name
 
     @property
     def time_limit(self) -> str:
         c = self.category
         if c.is_periodic:
-            unit = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年"}[c.cycle]
+            unit = c.cycle_label
             return f"{unit}结束后 {c.grace_days} 日内" if c.grace_days else f"{unit}公开一次"
         if c.cycle == "event":
             limit = f"，两次公开间隔不超过 {c.max_interval_days} 日" if c.max_interval_days else ""

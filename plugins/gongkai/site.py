@@ -21,7 +21,9 @@ from pelican.generators import Generator
 
 from . import search
 from .config import Config
+from .cycles import LABELS as STATUS_LABELS
 from .feeds import all_feeds
+from .finance import yuan
 from .model import Township, report
 from .notices import Notice
 from .parallel import pool_map
@@ -73,7 +75,8 @@ class BoardGenerator(Generator, FileStampDataCacher):
         self.notice_count = site.notice_count
         # Shared with Pelican's page generator, so that pages (关于本站) have them too.
         self.context.update(gk=self.township, today=self.config.today,
-                            built_at=dt.datetime.now(ZoneInfo(self.config.timezone)))
+                            built_at=dt.datetime.now(ZoneInfo(self.config.timezone)),
+                            status_words=STATUS_LABELS, yuan=yuan)
         log_problems(self.problems)
 
     def generate_output(self, writer) -> None:

@@ -9,12 +9,14 @@ so nobody mistakes them for real disclosures.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
+from .config import DEFAULT_CATEGORIES
 from .newnotice import PACKAGE_ARCHETYPES
 from .periods import MONTH, QUARTER, period_containing
 
@@ -72,8 +74,8 @@ def init_site(target: Path, township: str, villages: list[str], today: dt.date) 
     put("content/pages/about.md", _about(township))
     for archetype in sorted(PACKAGE_ARCHETYPES.glob("*.md")):
         put(f"archetypes/{archetype.name}", archetype.read_text(encoding="utf-8"))
-    month = period_containing(today.replace(day=1) - dt.timedelta(days=1), MONTH)
-    quarter = period_containing(period_containing(today, QUARTER).start - dt.timedelta(days=1), QUARTER)
+    month = period_containing(today, MONTH).previous()
+    quarter = period_containing(today, QUARTER).previous()
     first = boards[0]
     examples = {
         f"content/township/finance/{str(month).lower()}.md": _example("finance", "township", government, month, today),
@@ -108,16 +110,7 @@ RELATIVE_URLS = True  # pages link to each other relatively: output/ also opens 
 # Nothing is owed for periods that ended before the site started.
 GONGKAI_START = "{today.isoformat()}"
 
-GONGKAI_CATEGORIES = {{
-    "finance": {{"name": "财务公开", "cycle": "monthly", "grace_days": 10,
-                "basis": "《中华人民共和国村民委员会组织法》村务公开条款；《农村集体经济组织财务公开规定》"}},
-    "subsidies": {{"name": "惠农补贴", "cycle": "quarterly", "grace_days": 15, "privacy": True}},
-    "low-income-aid": {{"name": "低保救助", "cycle": "quarterly", "grace_days": 15, "privacy": True,
-                       "window_days": 7, "basis": "《社会救助暂行办法》"}},
-    "major-matters": {{"name": "重大事项", "cycle": "event", "max_interval_days": 92, "window_days": 7}},
-    "service-guides": {{"name": "办事指南", "cycle": "review", "review_days": 365,
-                       "basis": "《中华人民共和国政府信息公开条例》第二十条"}},
-}}
+GONGKAI_CATEGORIES = {_categories()}
 
 GONGKAI_BOARDS = [
     {{"slug": "township", "name": "{government}", "kind": "township",
@@ -129,6 +122,16 @@ GONGKAI_CONTACTS = {{
     "监督电话": "（请填写乡纪委或政务公开办的办公电话）",
 }}
 '''
+
+
+def _categories() -> str:
+    """gongkai's default categories as Python a clerk can edit, one value a line."""
+    def value(v: object) -> str:
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)
+
+    items = "".join(f'    "{slug}": {{\n' + "".join(f'        "{k}": {value(v)},\n' for k, v in fields.items()) + "    },\n"
+                    for slug, fields in DEFAULT_CATEGORIES.items())
+    return "{\n" + items + "}"
 
 
 _PUBLISHCONF = '''"""Production settings: everything in pelicanconf.py, plus the public address."""

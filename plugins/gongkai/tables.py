@@ -1,0 +1,59 @@
+"""Markdown tables as text: the one reader for the checks that look inside them.
+
+The privacy column check (a 身份证 column), the 合计 check and the styling
+of total rows all read tables the same way: a header row is a line with a
+``|`` followed by a separator row (``|---|---:|``); its body runs to the
+first line without a ``|``; a cell is what lies between two pipes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+TOTAL_WORDS = ("合计", "总计")  # the sum of every row above
+SUBTOTAL_WORDS = ("小计",)  # the sum of the rows since the previous 小计
+TOTAL, SUBTOTAL = "total", "subtotal"
+
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def headers(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """(index, cells) of each Markdown table's header row."""
+    for i in range(len(lines) - 1):
+        if "|" in lines[i] and "-" in lines[i + 1] and _SEPARATOR.match(lines[i + 1]):
+            yield i, split_row(lines[i])
+
+
+def body_rows(lines: list[str], header_index: int) -> list[tuple[int, list[str]]]:
+    """(index, cells) of each row below the header at ``header_index`` and its separator."""
+    rows = []
+    i = header_index + 2
+    while i < len(lines) and "|" in lines[i] and lines[i].strip():
+        rows.append((i, split_row(lines[i])))
+        i += 1
+    return rows
+
+
+def split_row(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|"):
+        line = line[:-1]
+    return [cell.strip() for cell in line.split("|")]
+
+
+def row_kind(cells: list[str]) -> str | None:
+    """TOTAL or SUBTOTAL when the row's label (its first two cells) says so, else None."""
+    label = "".join(cells[:2])
+    if any(w in label for w in SUBTOTAL_WORDS):
+        return SUBTOTAL
+    if any(w in label for w in TOTAL_WORDS):
+        return TOTAL
+    return None
+
+
+def mentions_totals(text: str) -> bool:
+    """Whether ``text`` could hold a total row at all (a quick test before parsing)."""
+    return any(word in text for word in (*TOTAL_WORDS, *SUBTOTAL_WORDS))
