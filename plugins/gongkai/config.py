@@ -13,7 +13,7 @@ import os
 import re
 import runpy
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,39 +47,88 @@ class FrozenMap(dict):
 class SettingsError(Exception):
     """A settings value that cannot be used; ``key`` names it."""
 
+    exit_code = 2  # a usage error: the settings must be changed before anything can run
+
     def __init__(self, key: str, message: str):
         super().__init__(f"{key}: {message}")
         self.key = key
         self.message = message
 
 
+Reader = Callable[[str, Any, Mapping[str, Any]], Any]
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One ``GONGKAI_*`` setting: what it holds, its default, how it is read and what it means.
+
+    ``read(name, value, earlier)`` turns the value written in the settings file
+    (the default when it is absent or ``None``) into the typed value the
+    :class:`Config` keeps, or raises :class:`SettingsError`; ``earlier`` holds
+    the settings read before it, in table order. ``example`` is the value as
+    one writes it in ``pelicanconf.py``; ``shown_default`` is how the docs name
+    a default whose literal says too little.
+    """
+
     name: str
+    type: str
     default: Any
+    read: Reader
     help: str
+    example: str
+    shown_default: str | None = None
+
+    def value(self, raw: Any, earlier: Mapping[str, Any]) -> Any:
+        return self.read(self.name, self.default if raw is None else raw, earlier)
+
+    @property
+    def default_text(self) -> str:
+        if self.shown_default is not None:
+            return self.shown_default
+        default = list(self.default) if isinstance(self.default, tuple) else self.default
+        return f"`{default!r}`".replace("'", '"')
 
 
-# Every GONGKAI_* setting with its default and meaning. This table drives
-# validation (unknown keys are reported) and the settings documentation.
+# Every GONGKAI_* setting. This table drives validation (unknown keys are
+# reported, each value goes through its reader), ``gongkai settings`` and the
+# settings table in docs/admin.md (tests/test_docs.py holds them together).
+# The readers are the functions below; lambdas look them up when called.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("GONGKAI_START", "2024-01-01", "No period that ended before this date is owed."),
-    Setting("GONGKAI_TODAY", None, "Freeze 'today' (a date); None follows the calendar in TIMEZONE. "
-            "The GONGKAI_TODAY environment variable overrides it."),
-    Setting("GONGKAI_CATEGORIES", None, "Categories with their cycle, grace days and basis "
-            "(default: finance, subsidies, low-income-aid, major-matters, service-guides)."),
-    Setting("GONGKAI_BOARDS", (), "The boards: slug, name, kind, categories, per-board cycle overrides."),
-    Setting("GONGKAI_HOLIDAYS", (), "Extra official holidays (dates) for the working-day count."),
-    Setting("GONGKAI_WORKDAYS", (), "Extra official working days (调休 weekends) for the working-day count."),
-    Setting("GONGKAI_LATE_WORKDAYS", 20, "Working days allowed from `formed` to publication."),
-    Setting("GONGKAI_CONTACTS", {}, "Contacts shown on every page and board: {label: text}."),
-    Setting("GONGKAI_LATEST", 5, "How many latest notices a board page shows per section."),
-    Setting("GONGKAI_PAPER", "A4", "Paper of the printable boards: A4 or A3, optionally 'landscape' (e.g. 'A3 landscape')."),
-    Setting("GONGKAI_PDF", False, "Also write /print/<board>.pdf with WeasyPrint (needs a CJK font)."),
-    Setting("GONGKAI_SEARCH", True, "Index the built site with Pagefind and offer a search page."),
-    Setting("GONGKAI_PRECOMPRESS", False, "Write .gz and .br files next to HTML, CSS, JS and JSON files."),
-    Setting("GONGKAI_PUBLISH_TO", None, "Where `gongkai publish` puts the site when --to is not given: "
-            "a local web root or user@host:/path."),
+    Setting("GONGKAI_START", "date", "2024-01-01", lambda k, v, _: _date_setting(k, v),
+            "No period that ended before this date is owed. Set it to the day the site starts.",
+            '"2026-01-01"'),
+    Setting("GONGKAI_TODAY", "date or None", None, lambda k, v, _: None if v in (None, "") else _date_setting(k, v),
+            'Freeze "today" for statuses (a date). `None` follows the calendar in `TIMEZONE`. The environment '
+            "variable `GONGKAI_TODAY` and `gongkai check --today` override it. A real site leaves it `None`.",
+            '"2026-11-22"'),
+    Setting("GONGKAI_CATEGORIES", "{slug: category}", None, lambda k, v, _: _read_categories(v or DEFAULT_CATEGORIES),
+            "The categories: `{slug: {name, cycle, …}}`.",
+            '{"finance": {"name": "财务公开", "cycle": "monthly", "grace_days": 10}}', "the five below"),
+    Setting("GONGKAI_BOARDS", "list of boards", (), lambda k, v, earlier: _read_boards(v, earlier["GONGKAI_CATEGORIES"]),
+            "The boards: a list of `{slug, name, kind, categories, cycles, contacts}`. At least one is required.",
+            '[{"slug": "nanwan", "name": "南湾村", "kind": "village"}]', "none"),
+    Setting("GONGKAI_HOLIDAYS", "list of dates", (), lambda k, v, _: _date_set(k, v),
+            "Extra official holidays (dates) for the working-day count.", '["2027-01-01"]'),
+    Setting("GONGKAI_WORKDAYS", "list of dates", (), lambda k, v, _: _date_set(k, v),
+            "Extra official working days (调休 weekends).", '["2027-02-20"]'),
+    Setting("GONGKAI_LATE_WORKDAYS", "whole number ≥ 1", 20, lambda k, v, _: _whole(k, v),
+            "Working days allowed from `formed` to publication before the `late` warning (政府信息公开条例 Art. 26).",
+            "20"),
+    Setting("GONGKAI_CONTACTS", "{label: text}", {}, lambda k, v, _: _str_mapping(k, v),
+            "Contacts on every page and printed board.", '{"监督电话": "0371-63851234"}'),
+    Setting("GONGKAI_LATEST", "whole number ≥ 1", 5, lambda k, v, _: _whole(k, v),
+            "How many of a section's latest notices a board page lists.", "5"),
+    Setting("GONGKAI_PAPER", "paper", "A4", lambda k, v, _: _paper(v),
+            'Paper of the printable boards: `"A4"`, `"A3"`, `"A4 landscape"`, `"A3 landscape"`.', '"A3 landscape"'),
+    Setting("GONGKAI_PDF", "True or False", False, lambda k, v, _: _flag(k, v),
+            "Also write `/print/<board>.pdf` (needs a Chinese font, e.g. Debian's `fonts-noto-cjk`).", "True"),
+    Setting("GONGKAI_SEARCH", "True or False", True, lambda k, v, _: _flag(k, v),
+            "Index the built site for Chinese full-text search and offer `/search/`.", "False"),
+    Setting("GONGKAI_PRECOMPRESS", "True or False", False, lambda k, v, _: _flag(k, v),
+            "Write `.gz` and `.br` files next to HTML, CSS, JS and JSON for the web server.", "True"),
+    Setting("GONGKAI_PUBLISH_TO", "text or None", None, lambda k, v, _: _optional_str(k, v),
+            "Where `gongkai publish` goes without `--to`: a local web root or `user@host:/path`. "
+            "Set it in `publishconf.py`.", '"user@example.org:/srv/www/gongkai"'),
 )
 _SETTING_NAMES = {s.name: s for s in SETTINGS}
 
@@ -219,27 +268,17 @@ class Config:
                 hint = closest(key, {n: n for n in _SETTING_NAMES})
                 raise SettingsError(key, "不认识的设置名" + (f"，是否想写 {hint}？" if hint else "。"))
 
-        def get(name: str) -> Any:
-            value = settings.get(name)
-            return _SETTING_NAMES[name].default if value is None else value
-
         base = Path(base_dir).resolve()
         tz = str(settings.get("TIMEZONE") or "Asia/Shanghai")
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError("TIMEZONE", f"时区“{tz}”不存在，请写 Asia/Shanghai。") from None
-        categories = _read_categories(settings.get("GONGKAI_CATEGORIES") or DEFAULT_CATEGORIES)
-        late = get("GONGKAI_LATE_WORKDAYS")
-        latest = get("GONGKAI_LATEST")
-        for name, value in (("GONGKAI_LATE_WORKDAYS", late), ("GONGKAI_LATEST", latest)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise SettingsError(name, f"应为正整数，现在是 {value!r}。")
-        contacts = get("GONGKAI_CONTACTS")
-        _check_str_mapping("GONGKAI_CONTACTS", contacts)
-        boards = _read_boards(get("GONGKAI_BOARDS"), categories)
-        paper, landscape = _paper(get("GONGKAI_PAPER"))
-        flags = {name: _flag(name, get(name)) for name in ("GONGKAI_PDF", "GONGKAI_SEARCH", "GONGKAI_PRECOMPRESS")}
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            values[setting.name] = setting.value(settings.get(setting.name), values)
+        boards = values["GONGKAI_BOARDS"]
+        paper, landscape = values["GONGKAI_PAPER"]
         page_dirs = _folders("PAGE_PATHS", settings.get("PAGE_PATHS", ("pages",)))
         static_dirs = _folders("STATIC_PATHS", settings.get("STATIC_PATHS", ("images",)))
         ignore = _folders("IGNORE_FILES", settings.get("IGNORE_FILES", ()))
@@ -249,21 +288,21 @@ class Config:
             sitename=_sitename(settings.get("SITENAME"), boards),
             siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
             timezone=tz,
-            start=_date_setting("GONGKAI_START", get("GONGKAI_START")),
-            today=resolve_today(today, settings.get("GONGKAI_TODAY"), tz),
-            categories=FrozenMap(categories),
+            start=values["GONGKAI_START"],
+            today=resolve_today(today, values["GONGKAI_TODAY"], tz),
+            categories=FrozenMap(values["GONGKAI_CATEGORIES"]),
             boards=boards,
-            holidays=_date_set("GONGKAI_HOLIDAYS", get("GONGKAI_HOLIDAYS")),
-            workdays=_date_set("GONGKAI_WORKDAYS", get("GONGKAI_WORKDAYS")),
-            late_workdays=late,
-            contacts=FrozenMap(dict(contacts)),
-            latest=latest,
+            holidays=values["GONGKAI_HOLIDAYS"],
+            workdays=values["GONGKAI_WORKDAYS"],
+            late_workdays=values["GONGKAI_LATE_WORKDAYS"],
+            contacts=values["GONGKAI_CONTACTS"],
+            latest=values["GONGKAI_LATEST"],
             paper=paper,
             landscape=landscape,
-            pdf=flags["GONGKAI_PDF"],
-            search=flags["GONGKAI_SEARCH"],
-            precompress=flags["GONGKAI_PRECOMPRESS"],
-            publish_to=_optional_str("GONGKAI_PUBLISH_TO", settings.get("GONGKAI_PUBLISH_TO")),
+            pdf=values["GONGKAI_PDF"],
+            search=values["GONGKAI_SEARCH"],
+            precompress=values["GONGKAI_PRECOMPRESS"],
+            publish_to=values["GONGKAI_PUBLISH_TO"],
             page_dirs=page_dirs,
             static_dirs=static_dirs,
             ignore_files=ignore,
@@ -381,9 +420,16 @@ def _date_set(key: str, values: Any) -> frozenset[dt.date]:
     return frozenset(_date_setting(key, v) for v in values)
 
 
-def _check_str_mapping(key: str, value: Any) -> None:
+def _str_mapping(key: str, value: Any) -> FrozenMap:
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise SettingsError(key, "应为 {名称: 文字} 的字典，例如 {\"监督电话\": \"0371-63851234\"}。")
+    return FrozenMap(dict(value))
+
+
+def _whole(key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise SettingsError(key, f"应为正整数，现在是 {value!r}。")
+    return value
 
 
 def _positive(key: str, value: Any, allow_zero: bool = True) -> None:
@@ -504,10 +550,9 @@ def _read_boards(raw: Any, categories: Mapping[str, Category]) -> tuple[Board, .
         for cat in overrides:
             if cat not in cats:
                 raise SettingsError(f"{where}['cycles'][{cat!r}]", "该公开栏没有这个类别，无法覆盖其周期。")
-        contacts = item.get("contacts", {})
-        _check_str_mapping(f"{where}['contacts']", contacts)
+        contacts = _str_mapping(f"{where}['contacts']", item.get("contacts", {}))
         boards.append(Board(slug=slug, name=name, kind=kind, categories=tuple(cats),
-                            sections=FrozenMap(sections), contacts=FrozenMap(dict(contacts))))
+                            sections=FrozenMap(sections), contacts=contacts))
     if not boards:
         raise SettingsError(key, "至少要有一个公开栏。请在 pelicanconf.py 中写明，例如 GONGKAI_BOARDS = "
                             "[{\"slug\": \"nanwan\", \"name\": \"南湾村\", \"kind\": \"village\"}]。")
