@@ -38,3 +38,21 @@ def test_guide_images_exist():
     guide = (ROOT / "docs" / "guide-zh.md").read_text(encoding="utf-8")
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", guide)
     assert images and all((ROOT / "docs" / image).is_file() for image in images)
+
+
+def test_the_settings_table_is_the_schema():
+    from gongkai.cli.settings import markdown_table
+
+    admin = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
+    assert markdown_table() in admin, "regenerate the table with: gongkai settings --format markdown"
+
+
+def test_every_setting_has_help_and_an_example_its_reader_accepts():
+    import ast
+
+    from gongkai.config import SETTINGS
+
+    earlier: dict = {}
+    for setting in SETTINGS:
+        assert setting.help and setting.type
+        earlier[setting.name] = setting.value(ast.literal_eval(setting.example), earlier)

@@ -70,24 +70,40 @@ def _wait_for(predicate, seconds: float = 60) -> bool:
     return False
 
 
-def test_serve_answers_and_picks_up_a_changed_notice(minimal):
+def _get_page(url: str) -> str:
+    request = urllib.request.Request(url, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_rebuilds_and_shows_the_problems_until_they_are_fixed(minimal):
     port = _free_port()
     env = {**os.environ, "GONGKAI_TODAY": TODAY}
-    server = subprocess.Popen([GONGKAI, "serve", "--port", str(port), "--interval", "0.3"], cwd=minimal.root, env=env,
+    server = subprocess.Popen([GONGKAI, "serve", "--port", str(port)], cwd=minimal.root, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
     reader.start()
     try:
-        url = f"http://127.0.0.1:{port}/nanwan/finance/2026-q1.html"
+        url = f"http://127.0.0.1:{port}/nanwan/finance/2026-q1"  # without .html, as the real site answers
         assert _wait_for(lambda: "第一季度" in _get(url)), "serve did not answer"
         assert _wait_for(lambda: any(f"http://127.0.0.1:{port}/" in line for line in lines), 10)
         notice = minimal.root / "content/nanwan/finance/2026-q1.md"
-        notice.write_text(notice.read_text(encoding="utf-8").replace("第一季度。", "第一季度，已更新。"), encoding="utf-8")
+        good = notice.read_text(encoding="utf-8")
+        notice.write_text(good.replace("第一季度。", "第一季度，已更新。"), encoding="utf-8")
         assert _wait_for(lambda: "已更新" in _get(url)), "serve did not rebuild"
-        minimal.write("nanwan/finance/bad.md", "---\ntitle: x\nboard: nanwn\ncategory: finance\ndate: 2026-11-05\n---\n")
-        # the check problems are printed after each rebuild
-        assert _wait_for(lambda: any("board.unknown" in line for line in lines)), "".join(lines)
+
+        # An error: every page is the list of problems, HTML-escaped, until it is fixed.
+        notice.write_text(good.replace("board: nanwan", "board: <nanwn>", 1), encoding="utf-8")
+        assert _wait_for(lambda: "预览暂停" in _get_page(url)), "".join(lines)
+        page = _get_page(f"http://127.0.0.1:{port}/")
+        assert "预览暂停" in page and "content/nanwan/finance/2026-q1.md:" in page and "board.unknown" in page
+        assert "&lt;nanwn&gt;" in page and "<nanwn>" not in page
+        assert any("board.unknown" in line for line in lines)  # the console says it too
+        assert _get(f"http://127.0.0.1:{port}/status.json").startswith("{")  # other files are served as they are
+
+        notice.write_text(good, encoding="utf-8")
+        assert _wait_for(lambda: "第一季度" in _get_page(url) and "预览暂停" not in _get_page(url)), "".join(lines)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ class BuildFailed(Exception):
 
     ``oserror`` is the failure of the disk or file system behind it, if that was the cause.
     """
+
+    exit_code = 1
 
     def __init__(self, message: str, oserror: OSError | None = None):
         super().__init__(message)
@@ -64,12 +67,12 @@ class _Collect(logging.Handler):
 
 
 def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, output: str | Path | None = None,
-                     previous: dict | None = None) -> dict[str, Any]:
+                     previous: dict | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Pelican's settings for a gongkai site: the file's own values, our paths and our Config."""
     from pelican.settings import read_settings
 
     from .plugin import OWNED_SETTINGS
-    from .site import PREVIOUS_KEY
+    from .site import PREVIOUS_KEY, PROGRESS_KEY
 
     base = settings_path.parent
 
@@ -91,11 +94,13 @@ def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, o
     values.setdefault("RELATIVE_URLS", True)  # the output opens from disk as well as from a server
     if previous is not None:
         values[PREVIOUS_KEY] = previous
+    if progress is not None:
+        values[PROGRESS_KEY] = progress
     return read_settings(None, override=values)
 
 
 def build(settings_path: Path, own: dict[str, Any], config: Config, output: str | Path | None = None,
-          previous: dict | None = None) -> Built:
+          previous: dict | None = None, progress: Callable[[int, int], None] | None = None) -> Built:
     """Run Pelican once with the plugin; every error it logs is collected, none is fatal halfway."""
     from pelican import Pelican
     from pelican import log as pelican_log
@@ -108,7 +113,7 @@ def build(settings_path: Path, own: dict[str, Any], config: Config, output: str 
     root = logging.getLogger()
     root.addHandler(collect)
     try:
-        settings = pelican_settings(settings_path, own, config, output, previous)
+        settings = pelican_settings(settings_path, own, config, output, previous, progress)
         pelican = Pelican(settings)
         pelican.run()
     except SettingsExit as exc:

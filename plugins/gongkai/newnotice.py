@@ -26,6 +26,18 @@ from .checks import PLACEHOLDER  # noqa: E402 - the mark check looks for
 class NewError(Exception):
     """A request ``new`` cannot carry out; the message says how to fix it."""
 
+    exit_code = 1
+
+
+class NewUsageError(NewError):
+    """An unknown board, category or period on the command line (a usage error)."""
+
+    exit_code = 2
+
+
+class NewConflict(NewError):
+    """The notice cannot be written: it exists already, or no template was found."""
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -38,7 +50,7 @@ def archetype(site_dir: Path, category: str) -> str:
         for name in (f"{category}.md", "default.md"):
             if (folder / name).is_file():
                 return (folder / name).read_text(encoding="utf-8-sig")
-    raise NewError("找不到公告模板（archetypes）。")  # pragma: no cover - the package ships them
+    raise NewConflict("找不到公告模板（archetypes）。")  # pragma: no cover - the package ships them
 
 
 def _previous_closing(township: Township, board: str, category: str, period: Period) -> Decimal:
@@ -53,11 +65,11 @@ def draft(config: Config, township: Township, category_ref: str, board_ref: str,
         board_slug = config.resolve_board(board_ref)
         category_slug = config.resolve_category(category_ref)
     except UnknownName as exc:
-        raise NewError(str(exc)) from None
+        raise NewUsageError(str(exc)) from None
     board = config.board(board_slug)
     if category_slug not in board.categories:
         names = "、".join(f"{c}（{config.categories[c].name}）" for c in board.categories)
-        raise NewError(f"{board.name}没有“{config.categories[category_slug].name}”栏目。它的栏目有：{names}。")
+        raise NewUsageError(f"{board.name}没有“{config.categories[category_slug].name}”栏目。它的栏目有：{names}。")
     section = config.section(board_slug, category_slug)
     today = config.today
     period = None
@@ -65,7 +77,7 @@ def draft(config: Config, township: Township, category_ref: str, board_ref: str,
         try:
             period = parse_period(period_ref)
         except ValueError as exc:
-            raise NewError(str(exc)) from None
+            raise NewUsageError(str(exc)) from None
     elif section.is_periodic:
         status = township.sections_by_key[f"{board_slug}/{category_slug}"].status
         period = status.missing_periods[0] if status.missing_periods else status.next_period
@@ -100,7 +112,7 @@ def _yaml_text(text: str) -> str:
 
 def write(new: Draft) -> Path:
     if new.path.exists():
-        raise NewError(f"{new.path} 已经存在，不会覆盖。请打开它继续编辑，或用 --title 换一个名字。")
+        raise NewConflict(f"{new.path} 已经存在，不会覆盖。请打开它继续编辑，或用 --title 换一个名字。")
     new.path.parent.mkdir(parents=True, exist_ok=True)
     with new.path.open("x", encoding="utf-8", newline="\n") as handle:
         handle.write(new.text)

@@ -36,6 +36,7 @@ from .reports import catalog_rows, yearly_report
 logger = logging.getLogger(__name__)
 SITE_KEY = "gongkai_site"  # this build's checked site, for the page and static generators (plugin.py)
 PREVIOUS_KEY = "gongkai_previous"  # a published manifest to check records against (gongkai publish)
+PROGRESS_KEY = "gongkai_progress"  # a callback (done, total) while the files are read (a progress display)
 
 
 class BoardGenerator(Generator, FileStampDataCacher):
@@ -51,7 +52,8 @@ class BoardGenerator(Generator, FileStampDataCacher):
         # The pipeline runs here, when Pelican makes its generators, because the page
         # and static generators read their files before this one's generate_context
         # and must know which of them may be published (plugin.py consults SITE_KEY).
-        self.site: Site = read_site(self.config, previous=self.settings.get(PREVIOUS_KEY), render=True, cache=self)
+        self.site: Site = read_site(self.config, previous=self.settings.get(PREVIOUS_KEY), render=True, cache=self,
+                                     progress=self.settings.get(PROGRESS_KEY))
         self.save_cache()
         self.settings[SITE_KEY] = self.site
         self.township: Township | None = None
@@ -191,23 +193,41 @@ class BoardGenerator(Generator, FileStampDataCacher):
         return f"{self.config.paper} {'landscape' if self.config.landscape else 'portrait'}"
 
     def _write_sitemap(self, output: Path) -> None:
-        township = self.township
-        base = self.config.siteurl + "/"
-        urls = [("", township.today), ("status/index.html", township.today), ("catalog/index.html", township.today)]
-        urls += [(f"reports/{year}.html", township.today) for year in township.report_years]
-        for board in township.boards:
-            urls.append((board.url, board.latest_date or township.today))
-            urls.append((board.print_url, board.latest_date or township.today))
-            for section in board.sections:
-                urls.append((section.url, section.status.latest_date or township.today))
-                urls.extend((n.url, n.last_corrected or n.date) for n in section.notices)
+        """sitemap.xml: every published page, gongkai's and Pelican's, by its absolute address.
+
+        A sitemap holds full addresses only: without SITEURL there is none to give,
+        so the file is left out and the build says how to have it.
+        """
+        if not self.config.siteurl:
+            logger.warning("没有生成站点地图 sitemap.xml：它要写网站的完整网址，而设置中没有 SITEURL。"
+                           "正式发布的网站请在 publishconf.py 中写明 SITEURL，例如 SITEURL = \"https://gongkai.example.gov.cn\"。")
+            return
         urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-        for url, day in urls:
+        for url, day in self.sitemap_urls():
             item = ET.SubElement(urlset, "url")
-            ET.SubElement(item, "loc").text = base + url
+            ET.SubElement(item, "loc").text = f"{self.config.siteurl}/{url}"
             ET.SubElement(item, "lastmod").text = day.isoformat()
         ET.ElementTree(urlset).write(output / "sitemap.xml", encoding="utf-8", xml_declaration=True)
 
+    def sitemap_urls(self) -> list[tuple[str, dt.date]]:
+        """(path, last change) of every page this build publishes: the pages this generator
+        writes (but 404.html) and Pelican's pages, which its page generator has read by now."""
+        township = self.township
+        today = township.today
+        urls = [("", today), ("status/index.html", today), ("catalog/index.html", today)]
+        if self.config.search:
+            urls.append(("search/index.html", today))
+        urls += [(f"reports/{year}.html", today) for year in township.report_years]
+        for board in township.boards:
+            urls.append((board.url, board.latest_date or today))
+            urls.append((board.print_url, board.latest_date or today))
+            for section in board.sections:
+                urls.append((section.url, section.status.latest_date or today))
+                urls.extend((n.url, n.last_corrected or n.date) for n in section.notices)
+        for page in self.context.get("pages", ()):
+            changed = getattr(page, "modified", None) or getattr(page, "date", None)
+            urls.append((page.url, changed.date() if isinstance(changed, dt.datetime) else changed or today))
+        return urls
 
 def log_problems(problems: list[Problem]) -> None:
     """Warnings one by one; all errors in one message.

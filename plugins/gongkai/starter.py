@@ -24,6 +24,8 @@ from .periods import MONTH, QUARTER, period_containing
 class InitError(Exception):
     """A site that cannot be created there; the message says why and what to do."""
 
+    exit_code = 2
+
 
 @dataclass(frozen=True)
 class Board:

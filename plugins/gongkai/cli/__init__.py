@@ -1,0 +1,57 @@
+"""The ``gongkai`` command: one module per command, and :func:`main`, the only
+place that prints an exception or picks an exit code from one.
+
+Each command module (``check``, ``new``, ``mask``, ``fix_encoding``,
+``build``, ``serve``, ``publish``, ``init``, ``settings``) has ``add``, which
+adds its subcommand, and ``run(args)``, which carries it out and returns the
+exit status of an outcome (problems found); what goes wrong is raised, and
+the exception's ``exit_code`` gives the status.
+
+Exit codes: 0 nothing wrong; 1 errors in notices (with ``--strict`` also an
+overdue section), a failed build or publish; 2 a usage or settings error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from . import build, check, fix_encoding, init, mask, new, publish, serve, settings
+from .common import EXIT_OK, EXIT_USAGE, UsageError, describe
+
+COMMANDS = (check, new, mask, fix_encoding, build, serve, publish, init, settings)
+__all__ = ["EXIT_USAGE", "UsageError", "main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gongkai", description="村务政务公开栏网站：检查、生成、预览。",
+        epilog="在站点目录（有 pelicanconf.py 的目录）中运行。")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.add(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `gongkai check | head`: the reader has what it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        return EXIT_OK
+    except Exception as exc:
+        code = getattr(type(exc), "exit_code", None)
+        if not isinstance(code, int):
+            raise  # a bug: the traceback is what a developer needs
+        text = describe(exc)
+        print(text if text.startswith("设置错误") else f"gongkai {args.command}: {text}", file=sys.stderr)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
