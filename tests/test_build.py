@@ -15,7 +15,7 @@ PUBLISHED = ["nanwan/finance/2026-q1.html", "nanwan/finance/2026-q2.html", "nanw
 
 def test_every_url_of_the_contract_exists(minimal_built):
     out = minimal_built.output
-    for rel in ["index.html", "status/index.html", "status.json", "404.html", "sitemap.xml",
+    for rel in ["index.html", "status/index.html", "status.json", "404.html",
                 "feeds/all.atom.xml", "theme/screen.css", *PUBLISHED]:
         assert (out / rel).is_file(), rel
     for board, categories in {"township": ["finance", "major-matters", "service-guides"],
@@ -106,11 +106,31 @@ def test_feeds_for_site_board_category_and_section(minimal_built):
     assert any(t.startswith("【已撤回】") for t in entries("feeds/township.atom.xml"))
 
 
-def test_sitemap_lists_every_notice(minimal_built):
+def test_sitemap_lists_every_published_page_by_its_full_address(minimal):
+    """Every page of the output, gongkai's and Pelican's (content/pages), and nothing else."""
+    minimal.write("pages/about.md", "---\ntitle: 关于本站\nslug: about\ndate: 2026-03-04\n---\n本站是公开栏的网上版本。\n")
+    with (minimal.root / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('SITEURL = "https://gongkai.example.gov.cn/"\n')
+    out = minimal.build()
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    locs = [e.text for e in ET.parse(minimal_built.output / "sitemap.xml").getroot().iter(f"{ns}loc")]
-    for rel in PUBLISHED:
-        assert "/" + rel in locs
+    entries = {e.find(f"{ns}loc").text: e.find(f"{ns}lastmod").text
+               for e in ET.parse(out / "sitemap.xml").getroot().iter(f"{ns}url")}
+    base = "https://gongkai.example.gov.cn/"
+    assert all(loc.startswith(base) for loc in entries)
+    pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html")} - {"404.html"}
+    pages = {"" if rel == "index.html" else rel for rel in pages if not rel.startswith("pagefind/")}
+    assert {loc.removeprefix(base) for loc in entries} == pages
+    assert {"pages/about.html", "catalog/index.html", "print/nanwan.html", "reports/2026.html", *PUBLISHED} <= pages
+    assert entries[base + "pages/about.html"] == "2026-03-04"
+    assert entries[base + "township/major-matters/2026-11-01-road.html"] == "2026-11-16"  # its date
+
+
+def test_without_siteurl_the_sitemap_is_left_out_with_a_warning(minimal):
+    result = run_gongkai("build", cwd=minimal.root, today=TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (minimal.output / "sitemap.xml").exists()
+    assert (minimal.output / "index.html").is_file()
+    assert "sitemap.xml" in result.stderr and "SITEURL" in result.stderr and "publishconf.py" in result.stderr
 
 
 def test_only_the_notice_body_is_unescaped(minimal):

@@ -86,6 +86,8 @@ def id_in_names(site: Site) -> None:
     """An ID in a file name and in a slug: both become a URL, the sitemap, the manifest and every link."""
     site.write(ID_FILE, notice("关于道路养护的公示"))
     site.write(ID_SLUG_FILE, notice("关于村道照明的公示", date="2026-11-11", extra=f"slug: road-{ID}\n"))
+    with (site.root / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('SITEURL = "https://gongkai.example.gov.cn"\n')  # so that the sitemap is written
 
 
 def id_in_page(site: Site) -> None:
