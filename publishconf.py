@@ -15,9 +15,6 @@ SITEURL = "https://gongkai.example.gov.cn"
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 
-# Feeds carry absolute addresses, so readers' feed programs can follow them.
-FEED_DOMAIN = SITEURL
-
 GONGKAI_PDF = True          # /print/<board>.pdf beside the printable boards
 GONGKAI_SEARCH = True       # Pagefind index and /search/index.html
 GONGKAI_PRECOMPRESS = True  # .gz and .br beside every page, for nginx's gzip_static

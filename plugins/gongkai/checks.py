@@ -34,11 +34,6 @@ def check_source(source: Source, config: Config, passed: set[str] | None = None)
     return notice, found
 
 
-def check_all(sources: Iterable[Source], config: Config) -> tuple[list[Notice], list[Problem]]:
-    """Check every source and the rules that span files; the valid notices and all problems, sorted."""
-    return across_files((check_source(source, config) for source in sources), config)
-
-
 def across_files(results: Iterable[tuple[Notice | None, list[Problem]]],
                  config: Config) -> tuple[list[Notice], list[Problem]]:
     """The rules that span files, over the results of :func:`check_source`."""

@@ -80,8 +80,3 @@ def _signal_words(returncode: int) -> str:
 
     words = {signal.SIGXFSZ: "文件超过了允许的大小（ulimit -f）", signal.SIGKILL: "被系统终止（可能是内存不足）"}
     return words.get(-returncode, "") if returncode < 0 else ""
-
-
-def index(output: Path | str) -> None:
-    """Index the site in ``output`` into ``output/pagefind/``, replacing an older index."""
-    finish(start(output), output)
