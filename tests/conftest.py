@@ -71,7 +71,7 @@ def copy_site(name: str, dest: Path) -> Site:
 
 @pytest.fixture
 def minimal(tmp_path: Path) -> Site:
-    """The smallest site: only the settings DESIGN.md lists."""
+    """The smallest site: only the settings a site must set (boards and categories)."""
     return copy_site("minimal", tmp_path)
 
 

@@ -1,6 +1,6 @@
 """Update cycles, by hand-computed cases at fixed dates and by invariants.
 
-Each case names the rule of DESIGN.md "Update cycles" it proves.
+Each case names the rule of "Update cycles" in docs/design.md it proves.
 """
 
 import datetime as dt

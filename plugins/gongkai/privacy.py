@@ -1,6 +1,6 @@
 """Personal numbers that must never be published: ID, bank card, mobile.
 
-Detection follows the numbers' own rules (DOMAIN.md "Personal numbers"):
+Detection follows the numbers' own rules (docs/design.md, "Personal numbers"):
 resident IDs by GB 11643 (area, birth date, MOD 11-2 check character) and
 the legacy 15-digit form; bank cards by length, issuer and the Luhn check;
 mobiles by ``1[3-9]`` and 11 digits. Numbers that fail the rules (contract

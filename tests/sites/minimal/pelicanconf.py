@@ -1,4 +1,4 @@
-# A site that sets only the keys DESIGN.md lists: everything else must default.
+# A site that sets only its boards, categories, start and date: everything else must default.
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 GONGKAI_START = "2026-01-01"
