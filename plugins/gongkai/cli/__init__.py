@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from . import build, check, fix_encoding, init, mask, new, publish, serve, settings
-from .common import EXIT_OK, EXIT_USAGE, UsageError, describe
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError, describe
 
 COMMANDS = (check, new, mask, fix_encoding, build, serve, publish, init, settings)
 __all__ = ["EXIT_USAGE", "UsageError", "main"]
@@ -44,10 +44,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `gongkai check | head`: the reader has what it wanted
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl+C: the clerk stopped it; no traceback
+        print(f"gongkai {args.command}: 已中断。", file=sys.stderr)
+        return 130
     except Exception as exc:
         code = getattr(type(exc), "exit_code", None)
         if not isinstance(code, int):
-            raise  # a bug: the traceback is what a developer needs
+            if os.environ.get("GONGKAI_DEBUG"):
+                raise  # a bug: the traceback is what a developer needs
+            print(f"gongkai {args.command}: 发生了意外错误（{type(exc).__name__}: {exc}）。"
+                  "请把这条信息和所运行的命令发给技术支持；设置环境变量 GONGKAI_DEBUG=1 再运行可看到详细信息。",
+                  file=sys.stderr)
+            return EXIT_PROBLEMS
         text = describe(exc)
         print(text if text.startswith("设置错误") else f"gongkai {args.command}: {text}", file=sys.stderr)
         return code
