@@ -33,7 +33,7 @@ class PrecompressError(OSError):
     No half-written copy is left behind."""
 
     def __str__(self) -> str:
-        from .publish import os_problem
+        from .oserrors import os_problem
 
         text, _ = os_problem(self, "写入", again="再试")
         return f"{text}没有留下写了一半的压缩文件。"

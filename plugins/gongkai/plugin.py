@@ -88,7 +88,9 @@ def configure(pelican) -> None:
         except SettingsError as exc:
             raise SettingsExit(exc.key, exc.message) from None
     settings.update(OWNED_SETTINGS)
-    settings.setdefault("PAGE_PATHS", ["pages"])
+    # Pelican looks in the folders the checks read: names written with \ (Windows) work everywhere.
+    config: Config = settings["GONGKAI"]
+    settings["PAGE_PATHS"], settings["STATIC_PATHS"] = list(config.page_dirs), list(config.static_dirs)
     # Autoescape everywhere: only the rendered notice body is marked safe.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
     if settings.get("SITENAME") in (None, "", "A Pelican Blog"):

@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fcntl
 import json
 import os
 import re
@@ -224,7 +223,7 @@ class Local:
         with _doing("打开", lock):
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _try_lock(fd)
         except BlockingIOError:
             os.close(fd)
             raise PublishError(f"另一个发布正在进行（{lock}），请等它结束后再试。") from None
@@ -712,3 +711,24 @@ def run(settings: Path | str, to: str | None, *, rollback_: bool = False, ssh: s
     else:
         publish(plan, say)
     return plan.held_back
+
+
+def _try_lock(fd: int) -> None:
+    """Lock the open file ``fd`` for this process without waiting; :class:`BlockingIOError` if another holds it.
+
+    ``fcntl`` on POSIX, ``msvcrt`` on Windows: imported here, so that importing
+    this module (and every other command) works on both.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EDEADLOCK):
+                raise BlockingIOError(exc.errno, exc.strerror) from None
+            raise
+    else:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

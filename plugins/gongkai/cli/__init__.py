@@ -14,6 +14,7 @@ overdue section), a failed build or publish; 2 a usage or settings error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -37,7 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def safe_console() -> None:
+    """Printing never stops a command: a character the console cannot show (✓ or a rare hanzi on a GBK
+    console, a file name that is not UTF-8) is written as ``?`` instead of raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # absent when a test or a program replaced the stream
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    safe_console()
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
