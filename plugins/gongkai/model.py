@@ -243,6 +243,6 @@ def balance_series(section: Section) -> list[BalancePoint]:
     for notice in ordered:
         p = notice.period
         offset = (p.start.year - ordered[0].period.start.year) * 12 + p.start.month - ordered[0].period.start.month
-        gap = bool(points) and (p.start - ONE_DAY) != ordered[len(points) - 1].period.end
+        gap = bool(points) and p.previous_end != ordered[len(points) - 1].period.end
         points.append(BalancePoint(p.label, notice.balance.opening, notice.balance.closing, offset, gap))
     return points
