@@ -1,5 +1,7 @@
 """The documentation keeps up with the code: every setting and command is documented."""
 
+import re
+
 from conftest import ROOT
 from gongkai.cli import _parser
 from gongkai.config import SETTINGS
@@ -56,3 +58,14 @@ def test_every_setting_has_help_and_an_example_its_reader_accepts():
     for setting in SETTINGS:
         assert setting.help and setting.type
         earlier[setting.name] = setting.value(ast.literal_eval(setting.example), earlier)
+
+
+def test_the_readme_names_every_module_and_no_other():
+    package = ROOT / "plugins" / "gongkai"
+    modules = {p.name for p in package.glob("*.py")} | {f"{p.name}/" for p in package.iterdir()
+                                                         if p.is_dir() and not p.name.startswith("__")}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([^`]+)` \|", readme, re.M)) - {"module"}
+    assert listed == modules
+    design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    assert modules <= set(re.findall(r"^\| `([^`]+)` \|", design, re.M))

@@ -17,7 +17,7 @@ the same steps in the same order:
 4. **model the township**: boards, sections and their statuses.
 
 A file with an error is *held back*: it is never published, and the rest
-of the site is (see "When a notice has an error" in docs/admin.md). The
+of the site is (see "When a file has an error" in docs/admin.md). The
 result says which files may be published; the Pelican adapter publishes
 nothing else.
 """
