@@ -294,7 +294,28 @@ def test_without_weasyprint_the_error_says_what_to_install(monkeypatch, tmp_path
     from gongkai.config import SettingsError
     from gongkai.printing import write_pdfs
 
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it, or Pango, could not be loaded
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if the pdf extra were not installed
+    monkeypatch.setattr("gongkai.printing.has_chinese_font", lambda: True)
+    with pytest.raises(SettingsError) as caught:
+        write_pdfs(tmp_path, [tmp_path / "board.html"])
+    assert caught.value.key == "GONGKAI_PDF" and "pip install 'gongkai[pdf]'" in caught.value.message
+
+
+def test_without_pango_the_error_says_what_to_install(monkeypatch, tmp_path):
+    """WeasyPrint is installed but cannot load Pango (a Windows machine without MSYS2, a bare server)."""
+    import builtins
+
+    from gongkai.config import SettingsError
+    from gongkai.printing import write_pdfs
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
     monkeypatch.setattr("gongkai.printing.has_chinese_font", lambda: True)
     with pytest.raises(SettingsError) as caught:
         write_pdfs(tmp_path, [tmp_path / "board.html"])
