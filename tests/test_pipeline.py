@@ -546,3 +546,132 @@ def test_numbers_the_checks_let_through_pass_the_gate_too(tmp_path):
     assert "output.privacy" not in result.stderr
     assert mobile in (site.output / "pages/contact.html").read_text(encoding="utf-8")
     assert "13712345678" in (site.output / "index.html").read_text(encoding="utf-8")
+
+
+# -- found by trying it as an attacker would ----------------------------------------------------------------------
+
+def _office(path: Path, parts: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, xml)
+    return buffer.getvalue()
+
+
+def test_files_that_cannot_be_read_as_files_do_not_stop_anything(tmp_path):
+    """A pipe named like a notice would block every reader forever; a 200 KB line is pasted data."""
+    site = copy_site("minimal", tmp_path)
+    (site.root / "content/nanwan/major-matters").mkdir(parents=True, exist_ok=True)
+    os.mkfifo(site.root / "content/nanwan/major-matters/pipe.md")
+    site.write("township/major-matters/2026-11-13-long.md", notice("关于长行的公告", date="2026-11-13",
+                                                                    body="1 " * 120_000))
+    status, problems = check(site)
+    assert ("error", "file.special") in codes(problems, "content/nanwan/major-matters/pipe.md")
+    assert ("error", "file.too-large") in codes(problems, "content/township/major-matters/2026-11-13-long.md")
+    result = build(site)
+    assert result.returncode == status == 1
+    assert (site.output / "index.html").is_file()
+
+
+def test_dates_and_day_counts_beyond_any_calendar_are_mistakes_not_crashes(tmp_path):
+    site = copy_site("minimal", tmp_path)
+    site.write("township/service-guides/g.md", notice("办事指南", category="service-guides",
+                                                      extra="reviewed: 9999-12-31\n"))
+    status, problems = check(site)
+    assert status == 1 and ("error", "field.invalid") in codes(problems, "content/township/service-guides/g.md")
+    assert build(site).returncode == 1
+    add_settings(site, 'GONGKAI_CATEGORIES["finance"]["grace_days"] = 10**12')
+    result = site.check()
+    assert result.returncode == 2 and "grace_days" in result.stderr
+
+
+def test_an_output_folder_that_would_overwrite_the_site_is_refused(tmp_path):
+    site = copy_site("minimal", tmp_path)
+    for value in ('"/"', '"."', '"content/out"', '".."'):
+        conf = site.root / "pelicanconf.py"
+        conf.write_text(conf.read_text(encoding="utf-8") + f"\nOUTPUT_PATH = {value}\n", encoding="utf-8")
+        result = build(site)
+        assert result.returncode == 2 and "OUTPUT_PATH" in result.stderr, (value, result.stderr)
+        assert (site.root / "content/nanwan").is_dir()
+
+
+def test_pages_pelican_would_refuse_are_refused_by_check_too(tmp_path):
+    """Two pages on one address, an HTML page in GBK, a status written in Chinese or twice."""
+    site = copy_site("minimal", tmp_path)
+    site.write("pages/a.md", "---\ntitle: 甲\nslug: about\n---\n甲。\n")
+    site.write("pages/b.md", "---\ntitle: 乙\nslug: about\n---\n乙。\n")
+    site.write("pages/g.html", "<html><head><title>说明</title></head><body>说明</body></html>".encode("gbk"))
+    site.write("pages/c.html", '<html><head><title>草稿页</title><meta name="status" content="草稿"></head>'
+                               "<body>DRAFTMARKER</body></html>")
+    site.write("pages/d.html", '<html><head><title>两个状态</title><meta name="status" content="published">'
+                               '<meta name="status" content="draft"></head><body>两个</body></html>')
+    status, problems = check(site)
+    assert ("error", "duplicate") in codes(problems, "content/pages/b.md")
+    assert ("error", "encoding") in codes(problems, "content/pages/g.html")
+    assert ("error", "field.invalid") in codes(problems, "content/pages/d.html")
+    assert not codes(problems, "content/pages/c.html")
+    result = build(site)
+    assert result.returncode == status == 1
+    assert "ERROR" not in result.stderr  # nothing left for Pelican to refuse in its own words
+    assert "甲" in (site.output / "pages/about.html").read_text(encoding="utf-8")
+    nowhere_in_output(site, "DRAFTMARKER")
+
+
+def test_a_draft_is_never_published_whatever_the_case_of_its_key(tmp_path):
+    site = copy_site("minimal", tmp_path)
+    site.write("township/major-matters/2026-11-14-d.md", notice("草稿公告", date="2026-11-14",
+                                                              extra="Status: draft\n", body="NOTICEDRAFT"))
+    site.write("pages/d.md", "---\ntitle: 草稿页\nStatus: draft\n---\nPAGEDRAFT\n")
+    site.write("images/draft.md", "---\ntitle: 草稿\nstatus: draft\n---\nIMAGEDRAFT\n")
+    _, problems = check(site)
+    assert ("error", "field.invalid") in codes(problems, "content/township/major-matters/2026-11-14-d.md")
+    assert ("error", "field.invalid") in codes(problems, "content/pages/d.md")
+    build(site)
+    for marker in ("NOTICEDRAFT", "PAGEDRAFT", "IMAGEDRAFT"):
+        nowhere_in_output(site, marker)
+
+
+@pytest.mark.parametrize("setting", [f'SITENAME = "南湾村 {ID}"', f'GONGKAI_CONTACTS = {{"监督": "{ID}"}}',
+                                     f'GONGKAI_CATEGORIES["finance"]["basis"] = "依据 {ID}"'])
+def test_a_number_in_the_settings_is_a_settings_error_for_check_and_build(tmp_path, setting):
+    site = copy_site("minimal", tmp_path)
+    add_settings(site, setting)
+    for result in (site.check(), build(site)):
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert ID not in result.stderr and "110105********002X" in result.stderr
+
+
+def test_messages_never_repeat_a_number_even_when_they_quote_a_value(tmp_path):
+    site = copy_site("minimal", tmp_path)
+    site.write("township/major-matters/2026-11-15-w.md", notice("公告", date="2026-11-15",
+                                                              extra=f"window_days: {ID}\nx{ID}: 1\n"))
+    result = site.check()
+    assert result.returncode == 1
+    assert ID not in result.stdout + result.stderr and "110105********002X" in result.stdout
+
+
+def test_every_file_that_is_not_published_is_named(tmp_path):
+    site = copy_site("minimal", tmp_path)
+    for rel in ("nanwan/major-matters/n.html", "pages/p.rst", "nanwan/major-matters/公告.docx",
+                "nanwan/major-matters/a.md~", "nanwan/major-matters/a.md "):
+        site.write(rel, notice("公告"))
+    _, problems = check(site)
+    for rel in ("nanwan/major-matters/n.html", "pages/p.rst", "nanwan/major-matters/公告.docx",
+                "nanwan/major-matters/a.md~", "nanwan/major-matters/a.md "):
+        assert ("warning", "file.skipped") in codes(problems, f"content/{rel}"), rel
+
+
+def test_office_and_utf16_files_are_read_as_their_programs_show_them(tmp_path):
+    """Word splits a number into runs when part of it is bold; Excel's "Unicode text" is UTF-16."""
+    site = copy_site("minimal", tmp_path)
+    docx = _office(tmp_path / "x.docx", {"word/document.xml":
+        '<w:document><w:body><w:p><w:r><w:t>110105</w:t></w:r><w:r><w:rPr><w:b/></w:rPr>'
+        '<w:t>19491231002X</w:t></w:r></w:p></w:body></w:document>'})
+    site.write("images/名单.docx", docx)
+    site.write("images/u16.txt", f"姓名\t身份证号\r\n张三\t{ID}\r\n".encode("utf-16-le"))
+    _, problems = check(site)
+    assert ("error", "privacy.id-number") in codes(problems, "content/images/名单.docx")
+    assert ("error", "privacy.id-number") in codes(problems, "content/images/u16.txt")

@@ -282,7 +282,7 @@ class Config:
         page_dirs = _folders("PAGE_PATHS", settings.get("PAGE_PATHS", ("pages",)))
         static_dirs = _folders("STATIC_PATHS", settings.get("STATIC_PATHS", ("images",)))
         ignore = _folders("IGNORE_FILES", settings.get("IGNORE_FILES", ()))
-        return cls(
+        config = cls(
             base_dir=base,
             content_dir=(base / str(settings.get("PATH") or "content")).resolve(),
             sitename=_sitename(settings.get("SITENAME"), boards),
@@ -307,6 +307,27 @@ class Config:
             static_dirs=static_dirs,
             ignore_files=ignore,
         )
+        _no_personal_numbers(config, settings)
+        return config
+
+
+def _no_personal_numbers(config: Config, settings: Mapping[str, Any]) -> None:
+    """Settings text is shown on every page: an ID or bank-card number in it is a settings error."""
+    from .privacy import find, mask
+
+    texts = [("SITENAME", str(settings.get("SITENAME") or "")), ("AUTHOR", str(settings.get("AUTHOR") or "")),
+             *(("GONGKAI_CONTACTS", f"{k} {v}") for k, v in config.contacts.items())]
+    for c in config.categories.values():
+        texts += [(f"GONGKAI_CATEGORIES[{c.slug!r}]", " ".join((c.name, c.basis, c.content, c.responsible,
+                                                                c.audience, c.channel)))]
+    for b in config.boards:
+        texts += [(f"GONGKAI_BOARDS[{b.slug!r}]", " ".join((b.name, *(f"{k} {v}" for k, v in b.contacts.items()))))]
+        texts += [(f"GONGKAI_BOARDS[{b.slug!r}]['cycles']", " ".join(s.basis + s.name for s in b.sections.values()))]
+    for key, text in texts:
+        for finding in find(text):
+            if finding.code != "privacy.phone":
+                raise SettingsError(key, f"设置里出现了身份证号或银行卡号（{mask(finding.code, finding.digits)}），"
+                                    "它会出现在网站的每一页上。请删除或打码。")
 
 
 class UnknownName(ValueError):
@@ -426,16 +447,20 @@ def _str_mapping(key: str, value: Any) -> FrozenMap:
     return FrozenMap(dict(value))
 
 
+MAX_DAYS = 3660  # ten years: any count of days beyond it is a typing mistake
+
+
 def _whole(key: str, value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise SettingsError(key, f"应为正整数，现在是 {value!r}。")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_DAYS:
+        raise SettingsError(key, f"应为 1 到 {MAX_DAYS} 之间的整数，现在是 {value!r}。")
     return value
 
 
 def _positive(key: str, value: Any, allow_zero: bool = True) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (allow_zero and value == 0)):
+    if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (allow_zero and value == 0)) \
+            and value <= MAX_DAYS:
         return
-    raise SettingsError(key, f"应为{'非负' if allow_zero else '正'}整数（天数），现在是 {value!r}。")
+    raise SettingsError(key, f"应为{'0' if allow_zero else '1'} 到 {MAX_DAYS} 之间的整数（天数），现在是 {value!r}。")
 
 
 def _read_category(slug: str, raw: Any, key: str) -> Category:

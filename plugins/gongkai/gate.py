@@ -15,6 +15,7 @@ else is a leak.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from .parallel import pool_map
 from .problems import Problem, error
 
 TEXT_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".csv", ".tsv", ".svg", ".md", ".atom", ".rss")
+ESCAPED_SUFFIXES = (".xml", ".atom", ".rss")
 SKIPPED_FOLDERS = ("pagefind", "theme")  # the search tool's own files (made from scanned pages) and our theme
 PARALLEL_FROM = 400  # files
 
@@ -107,6 +109,8 @@ def _scan_file(rel: str) -> list[tuple[str, str, str, str]]:
             text = (_root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return found
+        if rel.lower().endswith(ESCAPED_SUFFIXES):  # feeds carry pages as escaped HTML: read them as a reader's app does
+            text = html.unescape(text)
         found.extend((rel, f.code, f.masked, f.digits) for f in _leaks(text))
     return found
 

@@ -610,6 +610,9 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
     path = source.path
     for key, raw in source.meta.items():
         spec = FIELDS.get(key)
+        if spec is None and key.lower() in FIELDS:  # Status: draft would be ignored, and the draft published
+            problems.append(error(path, source.line(key), "field.invalid", f"字段名“{key}”要全部小写，请写成 {key.lower()}:。"))
+            continue
         if spec is None:
             hint = closest(key, {k: k for k in FIELDS})
             problems.append(warning(path, source.line(key), "field.unknown", f"不认识的字段“{key}”，它会被忽略。"

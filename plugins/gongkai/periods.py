@@ -127,7 +127,7 @@ def parse_period(value: object) -> Period:
             index = _CN_NUM[match.group(2)]
         else:
             index = int(match.group(2))
-        if not 1900 <= year <= 2200 or (kind == MONTH and not 1 <= index <= 12):
+        if not FIRST_YEAR <= year <= LAST_YEAR or (kind == MONTH and not 1 <= index <= 12):
             break
         return Period(year, kind, index)
     raise ValueError(
@@ -137,6 +137,9 @@ def parse_period(value: object) -> Period:
 
 
 _DATE_PATTERN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates and periods outside these years are typing mistakes
 
 
 def parse_date(value: object) -> dt.date:
@@ -149,9 +152,12 @@ def parse_date(value: object) -> dt.date:
     match = _DATE_PATTERN.fullmatch(text)
     if match:
         try:
-            return dt.date(*(int(g) for g in match.groups()))
+            day = dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             raise ValueError(f"日期“{text}”不存在（请核对月份和日）") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(f"日期“{text}”的年份不对：应在 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间，请核对")
+        return day
     raise ValueError(
         f"无法识别日期“{text}”：请写成 2026-11-05，也可写 2026/11/05、2026.11.05 或 2026年11月5日"
     )

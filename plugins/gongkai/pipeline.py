@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +40,7 @@ from .parallel import PARALLEL_FROM, pool_map
 from .problems import Problem, error, internal, warning
 
 NOTICE, PAGE, STATIC = "notice", "page", "static"
+BACKUP_SUFFIXES = (".gbk.bak",)  # what gongkai fix-encoding keeps: never published, nothing to say
 NOTICE_SUFFIXES = (".md", ".markdown")
 # Names a notice is saved under by mistake (Notepad adds .txt; other editors
 # other endings): they would be skipped, so they get a warning.
@@ -65,6 +67,7 @@ class FileResult:
     rendered: str | None = None   # the notice body as HTML, when rendering
     draft: bool = False           # a page that is not to be published
     passed: frozenset[str] = frozenset()  # personal numbers let through on purpose (for the last gate)
+    slug: str | None = None       # a page's address (pages/<slug>.html)
 
     @property
     def ok(self) -> bool:
@@ -124,7 +127,8 @@ def discover(config: Config) -> tuple[list[SiteFile], list[Problem]]:
         return config.relpath(root / rel)
 
     def ignored(basename: str) -> bool:
-        return basename.startswith((".", "_")) or any(fnmatch.fnmatch(basename, p) for p in config.ignore_files)
+        return basename.startswith((".", "_")) or basename.endswith(BACKUP_SUFFIXES) \
+            or any(fnmatch.fnmatch(basename, p) for p in config.ignore_files)
 
     for folder, dirs, files in os.walk(root):
         rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
@@ -155,22 +159,44 @@ def discover(config: Config) -> tuple[list[SiteFile], list[Problem]]:
                 if not os.path.exists(target) or os.path.commonpath([real_root, target]) != real_root:
                     problems.append(_link_problem(name(rel), full, real_root, folder=False))
                     continue
+            try:
+                regular = stat.S_ISREG(os.stat(full).st_mode)
+            except OSError:
+                regular = True  # vanished or unreadable: reading it reports why
+            if not regular:
+                problems.append(error(name(rel), 1, "file.special", "这不是普通文件（而是管道、设备或套接字），"
+                                      "不会被读取和公开。请删除它，把要公开的内容保存成普通文件。"))
+                continue
             kind = kind_of(config, rel)
-            if kind == NOTICE:
-                lower = basename.lower()
-                if lower.endswith(NOTICE_SUFFIXES):
-                    found.append(SiteFile(rel, NOTICE))
-                elif lower.endswith(LOOKALIKE_SUFFIXES) and _looks_like_notice(full):
-                    stem = basename[: -len(next(s for s in LOOKALIKE_SUFFIXES if lower.endswith(s)))]
-                    problems.append(warning(name(rel), 1, "file.skipped",
-                                            f"这个文件像是一份公告，但文件名以“{basename[len(stem):]}”结尾，不会被读取和公开。"
-                                            f"请把它改名为 {stem}.md（记事本“另存为”时，保存类型选“所有文件”）。"))
+            lower = basename.lower()
+            if kind == NOTICE and lower.endswith(NOTICE_SUFFIXES):
+                found.append(SiteFile(rel, NOTICE))
             elif kind == PAGE:
-                if basename.lower().endswith(pages.PAGE_SUFFIXES):
-                    found.append(SiteFile(rel, PAGE))
+                found.append(SiteFile(rel, PAGE))
             elif kind == STATIC:
                 found.append(SiteFile(rel, STATIC))
+            else:  # not published: never without a word
+                problems.append(_skipped(name(rel), basename, full, page_folder=kind is None))
     return found, problems
+
+
+def _skipped(path: str, basename: str, full: str, *, page_folder: bool) -> Problem:
+    """The warning for a file the site does not publish."""
+    lower = basename.lower()
+    lookalike = next((s for s in LOOKALIKE_SUFFIXES if lower.endswith(s)), None)
+    if lookalike and _looks_like_notice(full):
+        stem = basename[: -len(lookalike)]
+        return warning(path, 1, "file.skipped", f"这个文件像是一份公告，但文件名以“{basename[len(stem):]}”结尾，不会被读取和公开。"
+                       f"请把它改名为 {stem}.md（记事本“另存为”时，保存类型选“所有文件”）。")
+    stripped = basename.rstrip(" .~")
+    if stripped != basename and stripped.lower().endswith(NOTICE_SUFFIXES):
+        return warning(path, 1, "file.skipped", f"文件名“{basename}”末尾多了空格、点或 ~，不会被读取和公开。"
+                       f"如果这是一份公告，请改名为 {stripped}；如果是编辑器留下的备份，请删除。")
+    if page_folder:
+        return warning(path, 1, "file.skipped", "页面文件夹里只读取 .md 和 .html 页面，这个文件不会公开。"
+                       "请把页面另存为 .md（Markdown）或 .html。")
+    return warning(path, 1, "file.skipped", "这个文件不会公开：只有 .md 公告会被读取。要公开的图片、表格、扫描件，"
+                   "请放进 images 文件夹（设置中的 STATIC_PATHS），并在公告正文中链接它。")
 
 
 def kind_of(config: Config, rel: str) -> str | None:
@@ -248,18 +274,33 @@ def _name(rel: str, prefix: str | None = None) -> str:
     return prefix + rel if prefix != "./" else rel
 
 
+LINE_LIMIT = 100_000  # bytes; a longer line in a notice or page is pasted data, not text anyone reads
+
+
+def _long_line(data: bytes, name: str) -> Problem | None:
+    """A line too long to be text: refused before anything tries to render or scan it."""
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if len(line) > LINE_LIMIT:
+            return error(name, number, "file.too-large", f"第 {number} 行有 {len(line) // 1024} KB，太长了，不像是公告或页面的文字"
+                         "（可能粘贴了整张表格的数据或图片编码）。请把它分成多行，表格请用 Markdown 表格，图片请放进 images 文件夹。")
+    return None
+
+
 def _work(job: _Job) -> FileResult:
     """Read and check one file; an unexpected failure is the problem ``internal`` on it."""
     config = _config
     try:
+        if job.file.kind in (NOTICE, PAGE) and job.cached is None:
+            data = _read(config, job.file.rel)
+            too_long = _long_line(data, _name(job.file.rel)) if len(data) > LINE_LIMIT else None
+            if too_long is not None:
+                return FileResult(job.file, (too_long,))
         if job.file.kind == NOTICE:
             return _notice(job, config)
         name, passed = _name(job.file.rel), set()
-        if job.file.kind == PAGE:
-            problems, draft = pages.check_page(config, name, job.file.rel, _read(config, job.file.rel), passed)
-            return FileResult(job.file, tuple(problems), draft=draft, passed=frozenset(passed))
-        problems = pages.check_static(config, name, job.file.rel, _read(config, job.file.rel), passed)
-        return FileResult(job.file, tuple(problems), passed=frozenset(passed))
+        check = pages.check_page if job.file.kind == PAGE else pages.check_static
+        found = check(config, name, job.file.rel, _read(config, job.file.rel), passed)
+        return FileResult(job.file, tuple(found.problems), draft=found.draft, slug=found.slug, passed=frozenset(passed))
     except Exception as exc:  # one file's failure never stops the others
         return FileResult(job.file, (internal(_name(job.file.rel), exc),))
 
@@ -325,6 +366,7 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
     for result in results:
         if result.file.kind != NOTICE:
             problems.extend(result.problems)
+    problems.extend(_page_addresses(results, prefix))
     if previous is not None:
         read = [_name(r.file.rel, prefix) for r in results if r.file.kind == NOTICE]
         problems.extend(records.compare(previous, notices, read, config.today))
@@ -343,6 +385,21 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
         sources={r.file.rel: r.source for r in results if r.source is not None},
         passed=frozenset(n for r in results if r.ok and r.file.rel not in held for n in r.passed),
     )
+
+
+def _page_addresses(results: list[FileResult], prefix: str) -> list[Problem]:
+    """Two published pages on one address: Pelican would refuse to overwrite the first and stop."""
+    seen: dict[str, str] = {}
+    found = []
+    for result in results:
+        if result.file.kind != PAGE or result.draft or not result.ok or result.slug is None:
+            continue
+        first = seen.setdefault(result.slug, result.file.rel)
+        if first != result.file.rel:
+            found.append(error(_name(result.file.rel, prefix), 1, "duplicate",
+                               f"与 {_name(first, prefix)} 的网址相同（/pages/{result.slug}.html）。"
+                               "请给其中一个文件改名，或在文件头写 slug: 另一个名字。"))
+    return found
 
 
 def content_rel(config: Config, source_path: str | Path) -> str | None:

@@ -13,7 +13,7 @@ from . import compress, gate
 from .config import Config, SettingsError
 from .markup import Renderer, sanitize
 from .notices import parse_source, slugify
-from .pages import PAGE_FIELDS
+from .pages import PAGE_FIELDS, page_status
 from .periods import parse_date
 from .pipeline import Site, content_rel
 from .printing import require_pdf, write_pdfs
@@ -134,7 +134,7 @@ class PageReader(MarkdownReader):
         if "date" in meta:  # every form clerks write, as pages.check_page accepted it
             meta["date"] = parse_date(meta["date"]).isoformat()
         if "status" in meta:
-            meta["status"] = "draft" if str(meta["status"]).strip() == "草稿" else str(meta["status"]).strip().lower()
+            meta["status"] = page_status(meta["status"]) or "draft"
         # Our slugs: never a path (../), the same rule as notices' addresses.
         meta["slug"] = slugify(str(meta.get("slug") or Path(source_path).stem))
         metadata = {key: self.process_metadata(key, str(value)) for key, value in meta.items()}
@@ -148,6 +148,8 @@ class SafeHTMLReader(HTMLReader):
         if _withheld(self.settings, filename):
             return _withheld_page(filename)
         content, metadata = super().read(filename)
+        if "status" in metadata:  # as pages.check_page read it (草稿 is a draft)
+            metadata["status"] = page_status(metadata["status"]) or "draft"
         metadata.pop("template", None)  # pages use the theme's page template; a missing one would stop the build
         metadata["slug"] = slugify(str(metadata.get("slug") or Path(filename).stem))
         return sanitize(content), metadata

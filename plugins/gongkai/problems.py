@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "file.link": "链接（快捷方式）指向 content 以外或不存在的文件",
     "file.skipped": "像公告的文件因文件名结尾不对而不会被读取",
     "file.unchecked": "无法读取其中文字、因而无法检查个人信息的文件",
+    "file.special": "不是普通文件（管道、设备等），不会被读取",
     "html.unsafe": "页面中的脚本、样式或事件属性已被删除",
     "template": "网站模板出错",
     "output.privacy": "生成的网站文件中出现了个人号码（最后一道检查）",
@@ -64,19 +65,26 @@ class Problem:
         even in a file name that is itself the problem."""
         from .privacy import mask_text
 
-        return Problem(mask_text(self.file)[0], self.line, self.severity, self.code, mask_text(self.message)[0])
+        return Problem(mask_text(self.file)[0], self.line, self.severity, self.code, self.message)
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
 
 
+def _safe(message: str) -> str:
+    """A message never repeats a personal number in full, even one it quotes back (a field's value)."""
+    from .privacy import mask_text
+
+    return mask_text(message)[0]
+
+
 def error(file: str, line: int, code: str, message: str) -> Problem:
-    return Problem(file, line, ERROR, code, message)
+    return Problem(file, line, ERROR, code, _safe(message))
 
 
 def warning(file: str, line: int, code: str, message: str) -> Problem:
-    return Problem(file, line, WARNING, code, message)
+    return Problem(file, line, WARNING, code, _safe(message))
 
 
 def internal(file: str, exc: BaseException) -> Problem:
