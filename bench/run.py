@@ -541,22 +541,20 @@ def verdicts(items: list[Scenario], notices: int, cycle: dict | None = None,
         targets.append(f"- `gongkai check` ≤ {CHECK_LIMIT_S:.0f} s: {wall('check'):.2f} s → **{verdict}**{scale}")
     else:
         targets.append("- `gongkai check` ≤ 1 s: **not measured**")
-    if cycle and wall("build"):
-        share = cycle["seconds"] / wall("build")
-        verdict = "PASS" if share <= CYCLE_SHARE_LIMIT else "FAIL"
-        targets.append(f"- cycle computation for the whole township (statuses of {cycle['sections']} sections and every "
-                       f"yearly report) < {CYCLE_SHARE_LIMIT:.0%} of a full build: {cycle['seconds'] * 1000:.0f} ms / "
+    shares = (
+        ("cycle computation", cycle, CYCLE_SHARE_LIMIT,
+         cycle and f" for the whole township (statuses of {cycle['sections']} sections and every yearly report)"),
+        ("the last gate", gate, GATE_SHARE_LIMIT,
+         gate and f" (every built text file scanned for personal numbers: {gate['files']} files, "
+                  f"{gate['bytes'] / 1e6:.0f} MB of text)"))
+    for name, measured, limit, detail in shares:
+        if not (measured and wall("build")):
+            targets.append(f"- {name} ≤ {limit:.0%} of a full build: **not measured**")
+            continue
+        share = measured["seconds"] / wall("build")
+        verdict = "PASS" if share <= limit else "FAIL"
+        targets.append(f"- {name}{detail} ≤ {limit:.0%} of a full build: {measured['seconds'] * 1000:.0f} ms / "
                        f"{wall('build'):.2f} s = {share:.1%} → **{verdict}**{scale}")
-    else:
-        targets.append("- cycle computation < 10% of a full build: **not measured**")
-    if gate and wall("build"):
-        share = gate["seconds"] / wall("build")
-        verdict = "PASS" if share <= GATE_SHARE_LIMIT else "FAIL"
-        targets.append(f"- the last gate (every built text file scanned for personal numbers: {gate['files']} files, "
-                       f"{gate['bytes'] / 1e6:.0f} MB of text) ≤ {GATE_SHARE_LIMIT:.0%} of a full build: "
-                       f"{gate['seconds'] * 1000:.0f} ms / {wall('build'):.2f} s = {share:.1%} → **{verdict}**{scale}")
-    else:
-        targets.append(f"- the last gate ≤ {GATE_SHARE_LIMIT:.0%} of a full build: **not measured**")
     return ratios, targets
 
 
