@@ -119,57 +119,140 @@ def is_mobile(digits: str) -> bool:
 # -- reading numbers as they are shown -------------------------------------
 #
 # A candidate region is found by one precompiled regex: it starts at a digit
-# (raw, full-width, or encoded as an entity or JSON escape) and continues over
-# digits, separators, invisible characters and inline markup, and is long
-# enough to hold 11 digits. Only those regions are read token by token.
+# (raw, in any script, or encoded as an entity, JSON or percent escape) and
+# continues over digits, separators, invisible characters and inline markup,
+# and is long enough to hold 11 digits. Only those regions are read token by
+# token. The character classes are built from the Unicode database on first
+# use (see :func:`_patterns`).
 
-_DIGIT = (r"(?:\d|&(?:amp;)*\#(?:0*(?:4[89]|5[0-7]|6529[6-9]|6530[0-5])|[xX]0*(?:3[0-9]|[fF][fF]1[0-9]))"
-          r"(?:;|(?![0-9A-Za-z]))|\\u(?:003[0-9]|[fF][fF]1[0-9]))")
-_X = r"(?:[XxＸｘ]|&(?:amp;)*\#(?:0*(?:88|120)|[xX]0*(?:58|78))(?:;|(?![0-9A-Za-z]))|\\u00(?:58|78))"
-_INLINE_TAGS = "span|b|strong|em|i|u|s|font|a|code|mark|ins|del|small|big|abbr|kbd|samp|var|tt|bdi|bdo|wbr|br|o:p"
-_TAG = rf"<!--[\s\S]{{0,300}}?-->|</?(?:{_INLINE_TAGS})(?![\w:-])[^<>]{{0,300}}>"
-_ENCODED = (r"&(?:amp;)*\#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6})(?:;|(?![0-9A-Za-z]))"
-            r"|&(?:amp;)*[A-Za-z][A-Za-z0-9]{1,31};|\\u[0-9a-fA-F]{4}|\\[nr]")
-_SPACES = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACES = (" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+           "\u3000")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 _DOTS = ".\u00b7\u2027\u30fb\uff0e\u3002\uff61"
+_COMMAS = ",\uff0c\ufe50"  # thousands separators (Excel); not 、, which lists things
 _NEWLINES = "\n\r\u2028\u2029"
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
-_GLUE_CHARS = "[" + re.escape(_SPACES + _DASHES + _DOTS + _NEWLINES + _INVISIBLE + "*_`~\\") + "]"
-_GLUE = rf"(?:{_TAG}|{_ENCODED}|{_GLUE_CHARS})"
-# the lookahead skips, inside the regex engine, every digit not followed by ten more tokens of a number
-_REGION = re.compile(rf"{_DIGIT}(?=(?:{_DIGIT}|{_GLUE}|{_X}){{10}})(?:{_GLUE}{{0,24}}(?:{_DIGIT}|{_X}))*")
-_TOKEN = re.compile(rf"(?P<tag>{_TAG})|(?P<enc>{_ENCODED})|(?P<md>\*+|_+|`+|~+)|(?P<crlf>\r\n)|(?P<ch>[\s\S])")
-_BR = re.compile(r"<br\b", re.IGNORECASE)
+# shown as nothing: besides every format character (Cf) and combining mark (Mn, Me)
+_BLANKS = "\u115f\u1160\u3164\uffa0\u2800"
+# read as the check character X (Roman numeral ten, Cyrillic ha, the multiplication sign)
+_X_CHARS = "XxＸｘ\u2169\u2179\u0425\u0445\u00d7"
+# Tags that end a number, as they end a line or a cell on the page; every other tag
+# (span, b, sup, font, o:p, st1:*, any namespaced tag) is transparent inside a number.
+_BLOCK_TAGS = ("p|div|td|th|tr|table|thead|tbody|tfoot|li|ul|ol|dl|dt|dd|h[1-6]|section|article|header|footer"
+               "|blockquote|pre|hr|figure|figcaption|caption|nav|aside|main|form|fieldset|address|details"
+               "|summary|html|head|body|title|script|style|textarea|select|option|iframe")
+_TAG = (r"<!--[\s\S]{0,2000}?-->"
+        rf"|(?i:</?(?!(?:{_BLOCK_TAGS})(?![\w:.-]))[a-z][\w:.-]*(?:[\s/][^<>]{{0,2000}})?>)")
+_LINK = r"\]\([^()\s]{0,500}\)\[?"  # [110105](a.html)[19491231002X](b.html): the targets are not shown
+_ENCODED = (r"&(?:amp;)*\#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6})(?:;|(?![0-9A-Za-z]))"
+            r"|&(?:amp;)*[A-Za-z][A-Za-z0-9]{1,31};|\\u[0-9a-fA-F]{4}|\\[nrt]|%[0-9A-Fa-f]{2}")
 _AMP = re.compile(r"^&(?:amp;)+")
 
-_SEP_KIND = {**dict.fromkeys(_SPACES, " "), **dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_DOTS, ".")}
+_SEP_KIND = {**dict.fromkeys(_SPACES, " "), **dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_DOTS, "."),
+             **dict.fromkeys(_COMMAS, ",")}
 
 # token kinds
 _D, _XC, _SEP, _NL, _INV, _BREAK = range(6)
 
 
-@functools.lru_cache(maxsize=4096)
+def _digit_value(ch: str) -> str | None:
+    """The ASCII digit ``ch`` shows: any decimal digit, and ¹, ①, ⓪, ❶… (Unicode digit value or NFKC)."""
+    value = unicodedata.digit(ch, None)
+    if value is not None:
+        return str(value)
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 and folded in "0123456789" else None
+
+
+@functools.lru_cache(maxsize=8192)
 def _char_kind(ch: str) -> tuple[int, str]:
     if len(ch) != 1:
         return _BREAK, ""
-    value = unicodedata.decimal(ch, None)
-    if value is not None:
-        return _D, str(value)
-    if unicodedata.normalize("NFKC", ch) in ("X", "x"):
-        return _XC, "X"
     if ch in _SEP_KIND:
         return _SEP, _SEP_KIND[ch]
+    value = _digit_value(ch)
+    if value is not None:
+        return _D, value
+    if ch in _X_CHARS or unicodedata.normalize("NFKC", ch) in ("X", "x"):
+        return _XC, "X"
     if ch in _NEWLINES:
         return _NL, ""
-    if ch in _INVISIBLE:
+    if ch in _BLANKS or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
         return _INV, ""
     return _BREAK, ""
 
 
+def _char_class(codepoints: list[int]) -> str:
+    """A regex for one of ``codepoints``: a class of the BMP ones (a bitmap for the engine) and,
+    behind a cheap test, one of the others (a list of ranges, slow to test at every position)."""
+    def ranges(cps: list[int]) -> str:
+        out, i = [], 0
+        while i < len(cps):
+            j = i
+            while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+                j += 1
+            out.append(re.escape(chr(cps[i])) + ("-" + re.escape(chr(cps[j])) if j > i else ""))
+            i = j + 1
+        return "".join(out)
+    cps = sorted(set(codepoints))
+    bmp, astral = [c for c in cps if c <= 0xFFFF], [c for c in cps if c > 0xFFFF]
+    parts = [f"[{ranges(bmp)}]"] if bmp else []
+    if astral:
+        parts.append(rf"(?=[\U00010000-\U0010ffff])[{ranges(astral)}]")
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _encoded(codepoints: list[int]) -> str:
+    """Entities, JSON and percent escapes that may stand for one of ``codepoints`` (a superset:
+    the tokens are decoded and read one by one afterwards)."""
+    dec = sorted({str(cp // 10) for cp in codepoints})
+    hexes = sorted({f"{cp:x}"[:-1] for cp in codepoints})
+    json = sorted({f"{cp:04x}"[:3] for cp in codepoints if cp <= 0xFFFF})
+    pct = sorted({f"{cp:02x}" for cp in codepoints if cp < 0x80})
+    end = r"(?:;|(?![0-9A-Za-z]))"
+    return (rf"&(?:amp;)*\#(?:0*(?:{'|'.join(dec)})[0-9]|(?i:x0*(?:{'|'.join(hexes)})[0-9a-f])){end}"
+            rf"|(?i:\\u(?:{'|'.join(json)})[0-9a-f]|%(?:{'|'.join(pct)}))")
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The region and token regexes; their classes come from the Unicode database.
+
+    ASCII digits are matched by a category test first, every other character by
+    classes without categories, which the engine tests as bitmaps: the
+    region regex runs at every digit of every built page."""
+    digits, xs, invisible = [], [], []
+    for cp in [*range(0x20000), *range(0xE0000, 0xE0200)]:
+        if 0x30 <= cp <= 0x39:
+            continue
+        kind = _char_kind(chr(cp))[0]
+        (digits if kind == _D else xs if kind == _XC else invisible if kind == _INV else []).append(cp)
+    _char_kind.cache_clear()
+    glue_chars = [ord(c) for c in _SPACES + _DASHES + _DOTS + _COMMAS + _NEWLINES + "*_`~\\"] + invisible
+    multi = rf"{_TAG}|{_LINK}|{_ENCODED}"
+    enc_d = rf"{_encoded([*range(0x30, 0x3a), *digits])}|&(?:amp;)*sup[123];"
+    enc_x = rf"{_encoded(xs)}|&(?:amp;)*times;"
+    # a first test the engine runs as a bitmap: a BMP digit, the start of an escape, or an astral character
+    first = "".join(re.escape(chr(cp)) for cp in [*range(0x30, 0x3a), *digits, *map(ord, "&\\%")] if cp <= 0xFFFF)
+    digit = rf"(?:\d|{_char_class(digits)}|{enc_d})"
+    start = rf"(?=[{first}\U00010000-\U0010ffff]){digit}"
+    digit_or_x = rf"(?:\d|{_char_class(digits + xs)}|{enc_d}|{enc_x})"
+    glue = rf"(?:{_char_class(glue_chars)}|{multi})"
+    any_token = rf"(?:[0-9]|{_char_class(digits + xs + glue_chars)}|{multi})"
+    # the lookahead skips, inside the regex engine, every digit not followed by ten more tokens of a number
+    region = re.compile(rf"{start}(?={any_token}{{10}})(?:{glue}{{0,64}}{digit_or_x})*")
+    token = re.compile(rf"(?P<tag>{_TAG}|{_LINK})|(?P<enc>{_ENCODED})|(?P<md>\*+|_+|`+|~+)|(?P<crlf>\r\n)"
+                       r"|(?P<ch>[\s\S])")
+    return region, token
+
+
+_BR = re.compile(r"<br\b", re.IGNORECASE)
+
+
 def _decode(token: str) -> str:
+    if token[0] == "%":
+        return chr(int(token[1:], 16))
     if token[0] == "\\":
-        return "\n" if token[1] in "nr" else chr(int(token[2:], 16))
+        return {"n": "\n", "r": "\n", "t": "\t"}.get(token[1]) or chr(int(token[2:], 16))
     token = _AMP.sub("&", token)
     return html.unescape(token if token.endswith(";") else token + ";")
 
@@ -178,11 +261,11 @@ def _token_kind(match: re.Match) -> tuple[int, str]:
     kind = match.lastgroup
     token = match.group()
     if kind == "ch":
+        if token == "\\":  # a Markdown escape: 1101\-05, 1\101
+            return _INV, ""
         return _char_kind(token)
     if kind == "crlf":
         return _NL, ""
-    if token == "\\":  # a Markdown escape: 1101\-05
-        return _INV, ""
     if kind == "enc":
         return _char_kind(_decode(token))
     if kind == "md":
@@ -201,46 +284,48 @@ class _Group:
         self.spans: list[tuple[int, int]] = []
         self.x: tuple[int, int] | None = None  # a check character X written right after the digits
         self.wrapped = False  # only a line break stands between this group and the one before
-        self.sep = ""  # the kinds of separator before this group: " ", "-", ".", "\n" or a mix
+        self.sep = ""  # the separator before this group, spaces collapsed: " ", "-", " - ", ",", "\n"…
 
 
 def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
-    """Runs of digit groups in a candidate region: groups joined by at most two separators, one line break."""
+    """Runs of digit groups in a candidate region: groups joined by a separator of at most three
+    characters (a run of spaces counts as one, as HTML shows it) with at most one line break."""
     run: list[_Group] = []
     group = _Group()
-    separators = newlines = 0
+    newlines = 0
     kinds: list[str] = []
-    for match in _TOKEN.finditer(region):
+    for match in _patterns()[1].finditer(region):
         kind, value = _token_kind(match)
         if kind == _D:
-            if separators:
-                if separators > 2 or newlines > 1:
+            if kinds:
+                if len(kinds) > 3 or newlines > 1:
                     if run:
                         yield run
                     run = []
                 run.append(group)
                 group = _Group()
-                group.wrapped = separators == newlines == 1
+                group.wrapped = kinds == ["\n"]
                 group.sep = "".join(kinds)
-                separators = newlines = 0
+                newlines = 0
                 kinds = []
             group.digits.append(value)
             group.spans.append((offset + match.start(), offset + match.end()))
         elif kind == _INV:
             continue
         elif kind in (_SEP, _NL) and group.digits:
-            separators += 1
             newlines += kind == _NL
-            kinds.append(value or "\n")
+            kind_ = value or "\n"
+            if not (kind_ == " " and kinds and kinds[-1] == " "):
+                kinds.append(kind_)
         else:
-            if kind == _XC and group.digits and separators <= 1:  # "…002X", "…002\nX"
+            if kind == _XC and group.digits and len(kinds) <= 1 and "," not in kinds:  # "…002X", "…002 X"
                 group.x = (offset + match.start(), offset + match.end())
             if group.digits:
                 run.append(group)
             if run:
                 yield run
             run, group = [], _Group()
-            separators = newlines = 0
+            newlines = 0
             kinds = []
     if group.digits:
         run.append(group)
@@ -248,12 +333,19 @@ def _runs(region: str, offset: int) -> Iterator[list[_Group]]:
         yield run
 
 
+# The shapes people write; a checked ID or card is also found in any other grouping, see _strong.
 _ID18_SHAPES = {(18,), (6, 8, 4), (6, 4, 4, 4), (4, 4, 4, 4, 2), (6, 12)}
+_ID15_SHAPES = {(15,), (6, 6, 3)}
 _CARD_SHAPES = {(n,) for n in range(16, 20)} | {(4, 4, 4, 4), (4, 4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 4, 4, 3),
                                                 (6, 13)}
 _MOBILE_SHAPES = {(11,), (3, 4, 4), (3, 8)}
-_CARD_ISSUERS = "34569"  # UnionPay 62, Visa 4, Mastercard 5, JCB/Amex 3, domestic 9 (9558…)
 _PREFIXES = ("86", "0086")
+
+
+def _card_issuer(digits: str) -> bool:
+    """UnionPay 62, Visa 4, Mastercard 51–55 and 2221–2720, JCB/Amex 3, domestic 9 (9558…).
+    Not 8 (no payment card issuer: ISO 7812 gives it to health and telecom cards), not 1, 7 or 0."""
+    return digits[0] in "34569" or (digits[0] == "2" and 2221 <= int(digits[:4]) <= 2720)
 
 
 def _finding(code: str, text: str, groups: list[_Group], skip: int = 0, x: bool = False,
@@ -287,50 +379,88 @@ def _alone(run: list[_Group], i: int, size: int) -> bool:
             and (i + size == len(run) or run[i + size].sep not in inside))
 
 
+def _any_grouping(run: list[_Group], i: int, size: int, shape: tuple[int, ...], card: bool = False) -> bool:
+    """Whether ``run[i:i+size]`` is a number written in a grouping of its own: one separator,
+    the same between every group, no line break, standing alone; groups of two digits or more,
+    or one digit each (1 1 0 1 0 5…, not with commas); with commas, thousands (13,812,345,678)
+    not followed by decimals. A card's groups but the last are of one length, three digits or
+    more (6222 0212 3456 7890128), as banks print them: Luhn alone passes one row of amounts
+    in ten (3500 130 2500 3000 1200)."""
+    if size == 1:
+        return True
+    seps = {g.sep for g in run[i + 1:i + size]}
+    if len(seps) != 1 or "\n" in (sep := seps.pop()) or not _alone(run, i, size):
+        return False
+    if "," in sep:
+        after = run[i + size].sep if i + size < len(run) else ""
+        return 1 <= shape[0] <= 3 and all(n == 3 for n in shape[1:]) and "." not in after
+    if max(shape) == 1:
+        return True
+    if card:
+        return len(set(shape[:-1])) == 1 and shape[0] >= 3
+    return min(shape) >= 2
+
+
 def _strong(text: str, run: list[_Group], i: int, size: int, strict: bool) -> Finding | None:
     """An ID or bank card written as groups ``run[i:i+size]`` (checked by its own rules), if it is one.
 
-    A checked ID may also be wrapped onto a new line anywhere; grouped cards
-    and unchecked IDs (weaker checks) must stand alone, see :func:`_alone`.
+    A checked ID in a known shape may also be wrapped onto a new line
+    anywhere; grouped cards and unchecked IDs (weaker checks) must stand
+    alone, see :func:`_alone`. A checked ID or card in any other grouping
+    counts under :func:`_any_grouping`: the check character or the Luhn
+    digit makes an accidental hit in rows of amounts or dates rare.
     """
     window = run[i:i + size]
     shape = tuple(len(g.digits) for g in window)
-    shapes = set(_shapes(window))
     digits = "".join(d for g in window for d in g.digits)
-    alone = size == 1 or _alone(run, i, size)
-    if window[-1].x:
-        if {(*s[:-1], s[-1] + 1) for s in shapes} & _ID18_SHAPES and is_id_number(digits + "X"):
-            return _finding(ID_NUMBER, text, window, x=True)
-        if strict and alone and (*shape[:-1], shape[-1] + 1) in _ID18_SHAPES and _id_shaped(digits + "X"):
+    if window[-1].x and len(digits) == 17:
+        shapes = set(_shapes(window))
+        x_shape = (*shape[:-1], shape[-1] + 1)
+        if is_id_number(digits + "X"):
+            if ({(*s[:-1], s[-1] + 1) for s in shapes} & _ID18_SHAPES
+                    or _any_grouping(run, i, size, shape if max(shape) == 1 else x_shape)):
+                return _finding(ID_NUMBER, text, window, x=True)
+        elif strict and x_shape in _ID18_SHAPES and (size == 1 or _alone(run, i, size)) and _id_shaped(digits + "X"):
             return _finding(ID_NUMBER, text, window, x=True, checked=False)
-    if shapes & _ID18_SHAPES and is_id_number(digits):
+    if (len(digits) == 18 and is_id_number(digits)
+            and (set(_shapes(window)) & _ID18_SHAPES or _any_grouping(run, i, size, shape))):
         return _finding(ID_NUMBER, text, window)
-    if size == 1 and len(digits) == 15 and is_id_number(digits):
+    if len(digits) == 15 and shape in _ID15_SHAPES and (size == 1 or _alone(run, i, size)) and is_id_number(digits):
         return _finding(ID_NUMBER, text, window)
-    if alone and shape in _CARD_SHAPES and digits[0] in _CARD_ISSUERS and is_bank_card(digits):
+    if (16 <= len(digits) <= 19 and _card_issuer(digits) and is_bank_card(digits)
+            and ((shape in _CARD_SHAPES and (size == 1 or _alone(run, i, size)))
+                 or _any_grouping(run, i, size, shape, card=True))):
         return _finding(BANK_CARD, text, window)
-    if strict and alone and shape in _ID18_SHAPES and _id_shaped(digits):
+    if (strict and len(digits) == 18 and shape in _ID18_SHAPES and (size == 1 or _alone(run, i, size))
+            and _id_shaped(digits)):
         return _finding(ID_NUMBER, text, window, checked=False)
     return None
 
 
-_PLUS = re.compile(r"(?:\+|＋|&#0*43;|&#[xX]0*2[bB];|\\u002[bB])$")
+_PLUS = re.compile(r"(?:\+|＋|&#0*43;|&#[xX]0*2[bB];|\\u002[bB]|%2[bB])$")
 
 
-def _mobile(text: str, run: list[_Group], i: int) -> tuple[int, int, Finding] | None:
+def _mobile(text: str, run: list[_Group], i: int, strict: bool) -> tuple[int, int, Finding] | None:
     """A mobile starting at group ``i``: (prefix groups, groups, finding).
 
     The country code may stand as its own group (``+86 138…``, ``0086-138…``)
-    or be glued on (``+8613812345678``, ``008613812345678``).
+    or be glued on (``+8613812345678``, ``008613812345678``). In strict mode
+    also one digit a group (``1 3 8 1 2…``) and Excel's thousands
+    (``13,812,345,678``), which are too weak a sign elsewhere.
     """
-    if len(run[i].digits) not in (2, 3, 4, 5, 7, 11, 13, 15):  # 86, 0086, a mobile's first group, glued
+    if len(run[i].digits) not in (1, 2, 3, 4, 5, 7, 11, 13, 15):  # 86, 0086, a mobile's first group, glued
         return None
-    skip = 1 if "".join(run[i].digits) in _PREFIXES and i + 1 < len(run) else 0
-    for size in (4, 3, 2, 1):
+    skip = 1 if "".join(run[i].digits) in _PREFIXES and i + 1 < len(run) and "," not in run[i + 1].sep else 0
+    for size in (11, 4, 3, 2, 1) if strict else (4, 3, 2, 1):
         window = run[i + skip:i + skip + size]
         if len(window) < size:
             continue
         digits = "".join(d for g in window for d in g.digits)
+        if size == 11 or (size == 4 and "," in window[1].sep):
+            shape = tuple(len(g.digits) for g in window)
+            if strict and is_mobile(digits) and _any_grouping(run, i + skip, size, shape):
+                return skip, size, _finding(PHONE, text, window)
+            continue
         cuts = [0]
         if not skip and digits.startswith("0086"):
             cuts.append(4)
@@ -338,12 +468,13 @@ def _mobile(text: str, run: list[_Group], i: int) -> tuple[int, int, Finding] | 
                                                                    window[0].spans[0][0]):
             cuts.append(2)
         for cut in cuts:
-            if is_mobile(digits[cut:]) and next(_shapes(window, cut)) in _MOBILE_SHAPES:
+            if is_mobile(digits[cut:]) and next(_shapes(window, cut)) in _MOBILE_SHAPES \
+                    and "," not in "".join(g.sep for g in window[1:]):
                 return skip, size, _finding(PHONE, text, window, skip=cut)
     return None
 
 
-def _mobiles(text: str, run: list[_Group]) -> list[Finding]:
+def _mobiles(text: str, run: list[_Group], strict: bool) -> list[Finding]:
     """Mobiles in a run that holds no ID or card.
 
     A grouped mobile (138 1234 5678) counts where it stands alone (see
@@ -352,7 +483,7 @@ def _mobiles(text: str, run: list[_Group]) -> list[Finding]:
     """
     tiled, i = [], 0
     while i < len(run):
-        found = _mobile(text, run, i)
+        found = _mobile(text, run, i, strict)
         if found is None:
             break
         tiled.append(found[2])
@@ -361,7 +492,7 @@ def _mobiles(text: str, run: list[_Group]) -> list[Finding]:
         return tiled
     out = {}
     for i in range(len(run)):
-        found = _mobile(text, run, i)
+        found = _mobile(text, run, i, strict)
         if found:
             skip, size, finding = found
             if size == 1 or _alone(run, i, skip + size):
@@ -369,8 +500,14 @@ def _mobiles(text: str, run: list[_Group]) -> list[Finding]:
     return [out[k] for k in sorted(out)]
 
 
-def _hash_like(text: str, start: int, end: int, digits: int) -> bool:
-    """True inside a long letters-and-digits word (a digest, base64), which nobody reads as a number."""
+_HEX_WORD = re.compile(r"[0-9a-f]+|[0-9A-F]+")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _hash_like(text: str, start: int, end: int) -> bool:
+    """True inside a digest: a long word of hex digits (sha256, md5), or a base64-like word whose
+    digits are spread over several runs. One run of digits among letters is a number glued to
+    letters (zhangsanABC11010519491231002Xhaoma) and is reported."""
     if start == 0 or end >= len(text) or not (text[start - 1].isascii() and text[start - 1].isalnum()
                                               and text[end].isascii() and text[end].isalnum()):
         return False
@@ -380,7 +517,12 @@ def _hash_like(text: str, start: int, end: int, digits: int) -> bool:
     right = end
     while right < len(text) and right - end < 200 and text[right].isascii() and text[right].isalnum():
         right += 1
-    return (start - left) + digits + (right - end) >= 32
+    if right - left < 32:
+        return False
+    if _HEX_WORD.fullmatch(text, left, right):
+        return True
+    outside = text[left:start] + " " + text[end:right]
+    return len(_DIGIT_RUN.findall(outside)) >= 3
 
 
 def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
@@ -391,24 +533,24 @@ def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
         ends.append(ends[-1] + len(g.digits))
     i = 0
     while i < len(run):
-        for size in range(min(6, len(run) - i), 0, -1):
+        for size in range(min(19, len(run) - i), 0, -1):
             # IDs and cards have 15 to 19 characters (the X comes on top of the digits)
-            hit = 14 <= ends[i + size] - ends[i] <= 19 and _strong(text, run, i, size, strict)
+            hit = 15 <= ends[i + size] - ends[i] <= 19 and _strong(text, run, i, size, strict)
             if hit:
                 break
         else:
             hit = None
         if hit:
-            found += _mobiles(text, rest)
+            found += _mobiles(text, rest, strict)
             found.append(hit)
             rest = []
             i += size
         else:
             rest.append(run[i])
             i += 1
-    found += _mobiles(text, rest)
+    found += _mobiles(text, rest, strict)
     for finding in found:
-        if not _hash_like(text, finding.start, finding.end, len(finding.digits)):
+        if not _hash_like(text, finding.start, finding.end):
             yield finding
 
 
@@ -422,35 +564,17 @@ def find(text: str, strict: bool = False) -> Iterator[Finding]:
     drop them. ``strict`` says the text *is* in a privacy category; it adds
     18-character IDs whose area code and birth date are valid but whose
     check character is wrong (a miscopied ID is still a person's ID), as
-    ``privacy.id-number`` with ``checked=False``.
+    ``privacy.id-number`` with ``checked=False``, and mobiles written one
+    digit a group or with thousands separators.
     """
     if len(text) < 11:
         return
-    for region in _REGION.finditer(text):
+    for region in _patterns()[0].finditer(text):
         if region.end() - region.start() < 11:
             continue
         for run in _runs(region.group(), region.start()):
             if sum(len(g.digits) for g in run) >= 11:
                 yield from _scan_run(text, run, strict)
-
-
-def scan_published(text: str, strict: bool) -> list[Finding]:
-    """The last gate over a built file (HTML, XML, JSON): what must not go online.
-
-    Reads HTML-escaped, tag-interrupted and JSON-escaped numbers like
-    :func:`find`. ``strict`` (the file belongs to a privacy category) reports
-    every kind including mobiles; otherwise only IDs and bank cards.
-    """
-    return [f for f in find(text, strict) if strict or f.code != PHONE]
-
-
-def classify(text: str) -> str | None:
-    """What ``text`` is, if the whole of it (less surrounding space) is one personal number."""
-    stripped = text.strip()
-    found = list(find(stripped))
-    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
-        return found[0].code
-    return None
 
 
 def digits_of(text: str) -> str:
