@@ -10,26 +10,44 @@ The detector reads a number the way a villager reads it on the board, not
 the way it is typed. Before the rules are applied, every run of digits is
 read through:
 
-* Unicode: full-width and other decimal digits (``１１０１０５``, ``Ｘ``);
-* invisible characters: zero-width space/joiners, word joiner, BOM, soft
-  hyphen;
-* character references: ``&#49;``, ``&#x31;``, ``&amp;#49;``, ``&nbsp;`` and
-  JSON escapes ``\\u0031`` (the sanitiser and the browser turn them into
-  digits);
-* inline markup inside a number: ``<span>``, ``<b>``, ``<!-- -->``,
-  ``**``, ``_``, backticks (block tags such as ``<td>``/``<p>`` and table
-  pipes end a number, as they do on the page);
-* separators between digit groups: spaces (NBSP, U+3000, thin spaces),
-  dashes, dots and one line break, e.g. ``110105 19491231 002X``,
-  ``6222.0212.3456.7890``, ``138-1234-5678``, ``+86 138 1234 5678``.
+* digit forms: any decimal digit (full-width ``１``, Arabic-Indic, math
+  bold ``𝟏``) and characters whose digit value or NFKC form is a digit
+  (``¹``, ``①``, ``⓪``, ``❶``); as the check character ``X``, also
+  ``Ｘ``, ``Ⅹ``, Cyrillic ``Х``/``х`` and ``×``. Chinese numerals
+  (一二〇) and the letter O are not digits: ordinary text is full of them
+  (一二三四五六七八九十 in lists, 〇 in years written out, O in words);
+* invisible characters: every format character (Unicode Cf: zero-width
+  space, bidi marks and isolates, soft hyphen, BOM), combining marks (Mn,
+  Me: U+0332 underline, U+20E3 keycap, variation selectors) and the blank
+  fillers U+115F, U+1160, U+3164, U+FFA0, U+2800;
+* character references and escapes of any of these: ``&#49;``, ``&#x31;``,
+  ``&#1633;``, ``&#x1D7CF;``, ``&amp;#49;``, ``&sup1;``, ``&Tab;``,
+  ``&nbsp;``, JSON ``\\u0031`` and percent escapes ``%31`` in URLs;
+* inline markup inside a number: any tag that does not end a line or a
+  cell (``<span>``, ``<SPAN lang=EN-US>``, ``<sup>``, ``<o:p>``,
+  ``<st1:…>``; block tags such as ``<td>``, ``<p>``, ``<li>`` and table
+  pipes end a number, as they do on the page), comments, attributes up to
+  2000 characters, ``**``, ``_``, backticks, Markdown escapes ``\\-``, and
+  a link boundary ``[110105](a.html)[19491231002X](b.html)``, up to 64
+  such tokens between two digits;
+* separators between digit groups: spaces (a run of them counts as one, as
+  HTML shows it; TAB, NBSP, U+3000, thin spaces), dashes, dots, up to three
+  of them (``110105 - 19491231 - 002X``) and one line break; thousands
+  commas (``6,222,021,234,567,890,128``).
 
-Grouped numbers count only in the shapes people write them (IDs 6-8-4,
-6-4-4-4, 4-4-4-4-2, 6-12; legacy 6-6-3; cards in fours, or 6-13; mobiles
-3-4-4, 3-8), so a row of amounts or dates is never glued into a number.
-Digits glued to other digits make another number: a 20-digit run holds no
-ID. Every finding carries exact offsets into the original text, covering
-the number from its first to its last character (markup in between
-included), so that :func:`mask_text` can replace it.
+Grouped numbers count in the shapes people write them (IDs 6-8-4, 6-4-4-4,
+4-4-4-4-2, 6-12; legacy 6-6-3; cards in fours, or 6-13; mobiles 3-4-4,
+3-8), and a checked ID or card also in any other grouping with one
+separator throughout, standing alone (see :func:`_any_grouping`): the check
+character (or Luhn) makes a hit in a row of amounts or dates rare. One
+digit a group and Excel's 13,812,345,678 count for mobiles only in strict
+mode, and never for cards (Luhn alone passes one row in ten). Digits glued
+to other digits make another number: a 20-digit run holds no ID. Glued to
+letters a number counts, unless the word is a digest (only hex digits, or
+digits spread over several runs). Every finding carries exact offsets into
+the original text, covering the number from its first to its last
+character (markup in between included), so that :func:`mask_text` can
+replace it.
 """
 
 from __future__ import annotations
@@ -395,9 +413,9 @@ def _any_grouping(run: list[_Group], i: int, size: int, shape: tuple[int, ...], 
         after = run[i + size].sep if i + size < len(run) else ""
         return 1 <= shape[0] <= 3 and all(n == 3 for n in shape[1:]) and "." not in after
     if max(shape) == 1:
-        return True
+        return not card
     if card:
-        return len(set(shape[:-1])) == 1 and shape[0] >= 3
+        return set(shape[:-1]) == {4}
     return min(shape) >= 2
 
 
