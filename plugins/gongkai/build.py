@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, SettingsError
+from .config import Config, SettingsError, check_output
 from .oserrors import WRITING, os_problem
 from .pipeline import Site
 from .theme import THEME_DIR
@@ -84,8 +84,7 @@ def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, o
     values.update(OWNED_SETTINGS)
     values.update(GONGKAI=config, PATH=str(config.content_dir), PAGE_PATHS=list(config.page_dirs),
                   STATIC_PATHS=list(config.static_dirs))
-    values["OUTPUT_PATH"] = absolute(str(output) if output else str(own.get("OUTPUT_PATH") or "output"))
-    _safe_output(Path(values["OUTPUT_PATH"]), base, config)
+    values["OUTPUT_PATH"] = str(check_output(Path(absolute(str(output))), config) if output else config.output_dir)
     values["CACHE_PATH"] = absolute(str(own.get("CACHE_PATH") or "cache"))
     theme = own.get("THEME")
     values["THEME"] = absolute(theme) if theme and (base / theme).exists() else (theme or str(THEME_DIR))
@@ -98,15 +97,6 @@ def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, o
     if progress is not None:
         values[PROGRESS_KEY] = progress
     return read_settings(None, override=values)
-
-
-def _safe_output(output: Path, base: Path, config: Config) -> None:
-    """The output folder is emptied and rewritten: never the root, the site, the home folder or the content."""
-    output = output.resolve()
-    covers = [p for p in (base.resolve(), config.content_dir, Path.home()) if output == p or output in p.parents]
-    if covers or config.content_dir in output.parents or output == Path(output.anchor):
-        raise SettingsError("OUTPUT_PATH", f"输出目录 {output} 不能是根目录、站点目录、主目录、公告目录或它们的上级，"
-                            "也不能放在公告目录里：生成网站时它会被重写。请写 OUTPUT_PATH = \"output\"。")
 
 
 def build(settings_path: Path, own: dict[str, Any], config: Config, output: str | Path | None = None,

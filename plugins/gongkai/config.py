@@ -227,6 +227,8 @@ class Config:
     page_dirs: tuple[str, ...] = ("pages",)      # PAGE_PATHS
     static_dirs: tuple[str, ...] = ("images",)   # STATIC_PATHS
     ignore_files: tuple[str, ...] = ()           # IGNORE_FILES (patterns of names)
+    author: str = ""                             # AUTHOR
+    output_dir: Path = Path("output")            # OUTPUT_PATH, resolved
 
     # -- lookups -------------------------------------------------------
     def board(self, slug: str) -> Board:
@@ -250,6 +252,17 @@ class Config:
     def resolve_category(self, name: object) -> str:
         known = "、".join(f"{c.slug}（{c.name}）" for c in self.categories.values())
         return _resolve(str(name).strip(), self.category_spellings(), "公开类别", known)
+
+    def shown_texts(self) -> list[tuple[str, str]]:
+        """(setting, text) of every setting the site shows on its pages."""
+        texts = [("SITENAME", self.sitename), ("AUTHOR", self.author),
+                 *(("GONGKAI_CONTACTS", f"{k} {v}") for k, v in self.contacts.items())]
+        texts += [(f"GONGKAI_CATEGORIES[{c.slug!r}]", " ".join((c.name, c.basis, c.content, c.responsible,
+                                                                c.audience, c.channel))) for c in self.categories.values()]
+        for b in self.boards:
+            texts.append((f"GONGKAI_BOARDS[{b.slug!r}]", " ".join((b.name, *(f"{k} {v}" for k, v in b.contacts.items())))))
+            texts.append((f"GONGKAI_BOARDS[{b.slug!r}]['cycles']", " ".join(c.basis + c.name for c in b.sections.values())))
+        return texts
 
     def relpath(self, path: Path) -> str:
         """A path as problems name it: relative to the settings' directory, with /."""
@@ -286,6 +299,8 @@ class Config:
             base_dir=base,
             content_dir=(base / str(settings.get("PATH") or "content")).resolve(),
             sitename=_sitename(settings.get("SITENAME"), boards),
+            author=str(settings.get("AUTHOR") or ""),
+            output_dir=(base / str(settings.get("OUTPUT_PATH") or "output")).resolve(),
             siteurl=str(settings.get("SITEURL") or "").rstrip("/"),
             timezone=tz,
             start=values["GONGKAI_START"],
@@ -307,27 +322,30 @@ class Config:
             static_dirs=static_dirs,
             ignore_files=ignore,
         )
-        _no_personal_numbers(config, settings)
+        _no_personal_numbers(config)
+        check_output(config.output_dir, config)
         return config
 
 
-def _no_personal_numbers(config: Config, settings: Mapping[str, Any]) -> None:
+def _no_personal_numbers(config: Config) -> None:
     """Settings text is shown on every page: an ID or bank-card number in it is a settings error."""
-    from .privacy import find, mask
+    from .privacy import PHONE, find, mask
 
-    texts = [("SITENAME", str(settings.get("SITENAME") or "")), ("AUTHOR", str(settings.get("AUTHOR") or "")),
-             *(("GONGKAI_CONTACTS", f"{k} {v}") for k, v in config.contacts.items())]
-    for c in config.categories.values():
-        texts += [(f"GONGKAI_CATEGORIES[{c.slug!r}]", " ".join((c.name, c.basis, c.content, c.responsible,
-                                                                c.audience, c.channel)))]
-    for b in config.boards:
-        texts += [(f"GONGKAI_BOARDS[{b.slug!r}]", " ".join((b.name, *(f"{k} {v}" for k, v in b.contacts.items()))))]
-        texts += [(f"GONGKAI_BOARDS[{b.slug!r}]['cycles']", " ".join(s.basis + s.name for s in b.sections.values()))]
-    for key, text in texts:
+    for key, text in config.shown_texts():
         for finding in find(text):
-            if finding.code != "privacy.phone":
+            if finding.code != PHONE and finding.checked:
                 raise SettingsError(key, f"设置里出现了身份证号或银行卡号（{mask(finding.code, finding.digits)}），"
                                     "它会出现在网站的每一页上。请删除或打码。")
+
+
+def check_output(output: Path, config: Config) -> Path:
+    """The output folder is emptied and rewritten: never the root, the site, the home folder or the content."""
+    output = output.resolve()
+    covers = [p for p in (config.base_dir, config.content_dir, Path.home()) if output == p or output in p.parents]
+    if covers or config.content_dir in output.parents:
+        raise SettingsError("OUTPUT_PATH", f"输出目录 {output} 不能是根目录、站点目录、主目录、公告目录或它们的上级，"
+                            "也不能放在公告目录里：生成网站时它会被重写。请写 OUTPUT_PATH = \"output\"。")
+    return output
 
 
 class UnknownName(ValueError):
@@ -452,7 +470,7 @@ MAX_DAYS = 3660  # ten years: any count of days beyond it is a typing mistake
 
 def _whole(key: str, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_DAYS:
-        raise SettingsError(key, f"应为 1 到 {MAX_DAYS} 之间的整数，现在是 {value!r}。")
+        raise SettingsError(key, f"应为正整数（不超过 {MAX_DAYS}），现在是 {value!r}。")
     return value
 
 
@@ -460,7 +478,7 @@ def _positive(key: str, value: Any, allow_zero: bool = True) -> None:
     if isinstance(value, int) and not isinstance(value, bool) and (value > 0 or (allow_zero and value == 0)) \
             and value <= MAX_DAYS:
         return
-    raise SettingsError(key, f"应为{'0' if allow_zero else '1'} 到 {MAX_DAYS} 之间的整数（天数），现在是 {value!r}。")
+    raise SettingsError(key, f"应为不超过 {MAX_DAYS} 的{'非负' if allow_zero else '正'}整数（天数），现在是 {value!r}。")
 
 
 def _read_category(slug: str, raw: Any, key: str) -> Category:

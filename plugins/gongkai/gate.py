@@ -51,10 +51,10 @@ class Leak:
 
 def allowed_numbers(site, config: Config) -> frozenset[str]:
     """Numbers the checks let through on purpose: in published files outside privacy categories, and
-    in the settings (contacts)."""
-    contacts = [*config.contacts.values(), *(v for b in config.boards for v in b.contacts.values())]
-    refused = {f.digits for text in contacts for f in privacy.find(text) if f.code != privacy.PHONE and f.checked}
-    settings = {f.digits for text in contacts for f in privacy.find(text, strict=True)} - refused
+    in the settings the pages show (a mobile in the contacts or the site's name)."""
+    texts = [text for _, text in config.shown_texts()]
+    refused = {f.digits for text in texts for f in privacy.find(text) if f.code != privacy.PHONE and f.checked}
+    settings = {f.digits for text in texts for f in privacy.find(text, strict=True)} - refused
     return frozenset(settings | (site.passed if site is not None else frozenset()))
 
 
