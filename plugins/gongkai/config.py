@@ -15,6 +15,7 @@ import runpy
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -238,11 +239,16 @@ class Config:
         """The category as it applies on one board (per-board overrides)."""
         return self.board(board).sections[category]
 
+    @cached_property
+    def _spellings(self) -> tuple[dict[str, str], dict[str, str]]:
+        return ({s: b.slug for b in self.boards for s in (b.slug, b.name)},
+                {s: c.slug for c in self.categories.values() for s in (c.slug, c.name)})
+
     def board_spellings(self) -> dict[str, str]:
-        return {s: b.slug for b in self.boards for s in (b.slug, b.name)}
+        return self._spellings[0]
 
     def category_spellings(self) -> dict[str, str]:
-        return {s: c.slug for c in self.categories.values() for s in (c.slug, c.name)}
+        return self._spellings[1]
 
     def resolve_board(self, name: object) -> str:
         """A board's slug from its slug or name; :class:`UnknownName` suggests the closest."""

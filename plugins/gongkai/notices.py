@@ -473,7 +473,7 @@ def amount(value: Any) -> Decimal:
         value = repr(value)
     raw = str(value)
     shown = raw if len(raw) <= 24 else f"{raw[:24]}…"
-    text = unicodedata.normalize("NFKC", raw).translate(_MINUS_SIGNS).strip()
+    text = raw.strip() if raw.isascii() else unicodedata.normalize("NFKC", raw).translate(_MINUS_SIGNS).strip()
     match = _MONEY.fullmatch(text)
     if match is None or bool(match["open"]) != bool(match["close"]) or (match["sign"] and match["sign2"]):
         hint = "不要用科学计数法（如 1e3）。" if re.search(r"\d[eE][-+]?\d", text) else ""
