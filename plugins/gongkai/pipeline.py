@@ -29,7 +29,9 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from . import checks, pages, records
 from .config import Config
@@ -101,12 +103,12 @@ class Site:
         """Whether the file at ``rel`` (relative to the content folder) may be published."""
         return rel in self._published
 
-    @property
+    @cached_property
     def _published(self) -> frozenset[str]:
         return frozenset(f.rel for f in self.files if f.kind != NOTICE) - self.held_back - self.drafts
 
 
-class Cache:
+class Cache(Protocol):
     """What :func:`read_site` asks of a content cache (Pelican's ``FileStampDataCacher`` fits)."""
 
     def get_cached_data(self, name: str, default=None): ...  # pragma: no cover - protocol
