@@ -98,7 +98,7 @@ def _leaks(text: str) -> list[privacy.Finding]:
         text = _HEX.sub(" ", text)
     pieces = chunks(text)
     for chunk in pieces - _clean - _leaky.keys():
-        found = list(privacy.find(chunk, strict=True)) if len(chunk) >= 11 else []
+        found = list(privacy.find(chunk, strict=True))
         if found:
             _leaky[chunk] = found
         else:

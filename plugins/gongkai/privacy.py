@@ -232,7 +232,7 @@ def _encoded(codepoints: list[int]) -> str:
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """The region and token regexes; their classes come from the Unicode database.
 
     ASCII digits are matched by a category test first, every other character by
@@ -260,7 +260,8 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
     region = re.compile(rf"{start}(?={any_token}{{10}})(?:{glue}{{0,64}}{digit_or_x})*")
     token = re.compile(rf"(?P<tag>{_TAG}|{_LINK})|(?P<enc>{_ENCODED})|(?P<md>\*+|_+|`+|~+)|(?P<crlf>\r\n)"
                        r"|(?P<ch>[\s\S])")
-    return region, token
+    other_digit = re.compile(_char_class(digits))  # a digit that is not ASCII: full-width, superscript, another script
+    return region, token, other_digit
 
 
 _BR = re.compile(r"<br\b", re.IGNORECASE)
@@ -572,6 +573,16 @@ def _scan_run(text: str, run: list[_Group], strict: bool) -> Iterator[Finding]:
             yield finding
 
 
+def _surely_none(text: str) -> bool:
+    """A fast answer for most text (a page's markup, a sentence): no number can be in it, because it
+    has fewer than 11 ASCII digits, no other digit and nothing escaped. Everything else is read."""
+    if len(text) < 11 or "&" in text or "%" in text or "\\" in text:
+        return len(text) < 11
+    if sum(map(text.count, "0123456789")) >= 11:
+        return False
+    return text.isascii() or _patterns()[2].search(text) is None
+
+
 def find(text: str, strict: bool = False) -> Iterator[Finding]:
     """Every personal number in ``text``, in order, with offsets into ``text``.
 
@@ -585,7 +596,7 @@ def find(text: str, strict: bool = False) -> Iterator[Finding]:
     ``privacy.id-number`` with ``checked=False``, and mobiles written one
     digit a group or with thousands separators.
     """
-    if len(text) < 11:
+    if _surely_none(text):
         return
     for region in _patterns()[0].finditer(text):
         if region.end() - region.start() < 11:
