@@ -292,31 +292,27 @@ def _work(job: _Job) -> FileResult:
     """Read and check one file; an unexpected failure is the problem ``internal`` on it."""
     config = _config
     try:
-        if job.file.kind in (NOTICE, PAGE) and job.cached is None:
-            data = _read(config, job.file.rel)
-            too_long = _long_line(data, _name(job.file.rel)) if len(data) > LINE_LIMIT else None
+        if job.file.kind == NOTICE and job.cached is not None:
+            return _notice(job, config, *job.cached)
+        data = (config.content_dir / job.file.rel).read_bytes()
+        name = _name(job.file.rel)
+        if job.file.kind in (NOTICE, PAGE) and len(data) > LINE_LIMIT:
+            too_long = _long_line(data, name)
             if too_long is not None:
                 return FileResult(job.file, (too_long,))
         if job.file.kind == NOTICE:
-            return _notice(job, config)
-        name, passed = _name(job.file.rel), set()
+            source = parse_source(data, name)
+            rendered = _renderer.render(source.body) if _render and not source.problems else None
+            return _notice(job, config, source, rendered)
+        passed: set[str] = set()
         check = pages.check_page if job.file.kind == PAGE else pages.check_static
-        found = check(config, name, job.file.rel, _read(config, job.file.rel), passed)
+        found = check(config, name, job.file.rel, data, passed)
         return FileResult(job.file, tuple(found.problems), draft=found.draft, slug=found.slug, passed=frozenset(passed))
     except Exception as exc:  # one file's failure never stops the others
         return FileResult(job.file, (internal(_name(job.file.rel), exc),))
 
 
-def _read(config: Config, rel: str) -> bytes:
-    return (config.content_dir / rel).read_bytes()
-
-
-def _notice(job: _Job, config: Config) -> FileResult:
-    if job.cached is not None:
-        source, rendered = job.cached
-    else:
-        source = parse_source(_read(config, job.file.rel), _name(job.file.rel))
-        rendered = _renderer.render(source.body) if _render and not source.problems else None
+def _notice(job: _Job, config: Config, source: Source, rendered: str | None) -> FileResult:
     passed: set[str] = set()
     notice, problems = checks.check_source(source, config, passed)
     if notice is not None:
