@@ -1,12 +1,13 @@
 """The real Pelican build of a small site: URLs, contract attributes, feeds, sitemap."""
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import TODAY, run_gongkai
+from conftest import GONGKAI, TODAY, run_gongkai
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLISHED = ["nanwan/finance/2026-q1.html", "nanwan/finance/2026-q2.html", "nanwan/finance/2026-q3.html",
@@ -91,6 +92,16 @@ def test_every_page_says_when_it_was_built_and_as_of_when(minimal_built):
         text = page.read_text(encoding="utf-8")
         assert "本站生成于" in text, page
         assert 'datetime="2026-11-22"' in text, page
+
+
+def test_source_date_epoch_fixes_the_build_time(minimal):
+    """Reproducible builds: with SOURCE_DATE_EPOCH the footer says that time, not the clock's."""
+    env = {**os.environ, "GONGKAI_TODAY": TODAY, "SOURCE_DATE_EPOCH": "1795000000"}  # 2026-11-18 11:06 UTC
+    done = subprocess.run([GONGKAI, "build"], cwd=minimal.root, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    footer = minimal.soup("index.html").select_one("footer time[datetime^='2026-11-18T']")
+    assert footer["datetime"] == "2026-11-18T19:06+08:00"
+    assert footer.get_text() == "2026年11月18日 19:06"
 
 
 def test_feeds_for_site_board_category_and_section(minimal_built):

@@ -66,6 +66,8 @@ def _clean_env(env: Path) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
     clean["PATH"] = str(_bin(env)) + os.pathsep + clean.get("PATH", "")
     clean["VIRTUAL_ENV"] = str(env)
+    # Builds compared byte for byte must not differ by the minute they ran in.
+    clean["SOURCE_DATE_EPOCH"] = "1795000000"
     return clean
 
 

@@ -386,6 +386,19 @@ def resolve_today(override: dt.date | str | None, setting: Any, tz: str) -> dt.d
     return dt.datetime.now(ZoneInfo(tz)).date()
 
 
+def built_at(tz: str) -> dt.datetime:
+    """The time a build says it was made, in ``tz``.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds
+    convention) fixes it, so that two builds of the same sources are the same
+    bytes; otherwise it is the clock.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isascii() and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), ZoneInfo(tz))
+    return dt.datetime.now(ZoneInfo(tz))
+
+
 def load_settings_file(path: Path | str) -> dict[str, Any]:
     """Run a Pelican settings file and return its upper-case names.
 

@@ -14,13 +14,12 @@ import json
 import logging
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.generators import Generator
 
 from . import search
-from .config import Config
+from .config import Config, built_at
 from .cycles import LABELS as STATUS_LABELS
 from .feeds import all_feeds
 from .finance import yuan
@@ -77,7 +76,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
         self.notice_count = site.notice_count
         # Shared with Pelican's page generator, so that pages (关于本站) have them too.
         self.context.update(gk=self.township, today=self.config.today,
-                            built_at=dt.datetime.now(ZoneInfo(self.config.timezone)),
+                            built_at=built_at(self.config.timezone),
                             status_words=STATUS_LABELS, yuan=yuan)
         log_problems(self.problems)
 
