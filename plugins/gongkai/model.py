@@ -214,14 +214,48 @@ def build_township(config: Config, notices: Sequence[Notice]) -> Township:
     return Township(config, today, boards, visible, index)
 
 
-def report(township: Township, problems: Sequence, notices: int) -> dict:
-    """The JSON of ``gongkai check --format json`` and ``/status.json``."""
+def report(township: Township, problems: Sequence, notices: int, built_at: dt.datetime | None = None) -> dict:
+    """The JSON of ``gongkai check --format json`` and ``/status.json``.
+
+    ``site``, ``boards`` and each section's ``url`` and ``name`` are what a
+    county site reads to aggregate its townships (county.py) without scraping
+    pages. ``built_at`` is None from ``check``, which builds nothing.
+    """
+    config = township.config
+    year = township.today.year
     return {
         "today": township.today.isoformat(),
         "notices": notices,
-        "sections": [s.status.as_dict() for s in township.sections],
+        "sections": [{**s.status.as_dict(), "name": s.category.name, "url": _public(config.siteurl, s.url)}
+                     for s in township.sections],
         "problems": [p.as_dict() for p in problems],
+        "site": {"name": config.sitename, "url": config.siteurl or None,
+                 "built_at": built_at.isoformat(timespec="seconds") if built_at else None,
+                 "search": [SEARCH_BUNDLE] if config.search else []},
+        "boards": [_board_entry(b, township, year) for b in township.boards],
     }
+
+
+SEARCH_BUNDLE = "pagefind/"  # where the site's search index is published (search.py), for a county's search
+
+
+def _public(siteurl: str, path: str) -> str:
+    """A page's address: absolute with SITEURL, else relative to the site's root."""
+    return f"{siteurl}/{path}" if siteurl else path
+
+
+def _board_entry(board: BoardView, township: Township, year: int) -> dict:
+    """One board in status.json, with this year's on-time record (as the self-check report counts it)."""
+    from .reports import section_year
+
+    owed = on_time = 0
+    for section in board.sections:
+        record = section_year(section, year, township.today, township.config.start)
+        owed += record.owed
+        on_time += record.on_time
+    return {"slug": board.slug, "name": board.board.name, "kind": board.board.kind, "status": board.status,
+            "url": _public(township.config.siteurl, board.url),
+            "on_time": {"year": year, "owed": owed, "on_time": on_time}}
 
 
 @dataclass(frozen=True)

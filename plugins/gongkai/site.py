@@ -132,7 +132,7 @@ class BoardGenerator(Generator, FileStampDataCacher):
                   print_contacts={**self.config.contacts, **board.board.contacts},
                   sheets=[(s, [self._printed(n) for n in s.current_notices(township.today)]) for s in board.sections])
         output = Path(self.output_path)
-        data = report(township, [p.published() for p in self.problems], self.notice_count)
+        data = report(township, [p.published() for p in self.problems], self.notice_count, self.context["built_at"])
         (output / "status.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         (output / "manifest.json").write_text(json.dumps(manifest(township.notices, township.today),
                                                          ensure_ascii=False, indent=1), encoding="utf-8")
