@@ -95,12 +95,33 @@ def trust(notice: Notice, config: Config, passed: set[str] | None = None) -> Ite
             for cell in cells:
                 if any(word in cell for word in privacy.PRIVATE_COLUMNS):
                     yield error(path, notice.body_line + i, "privacy.column", privacy.column_message(cell, section.name))
+    if "\t" in notice.body:
+        yield from pasted_tables(notice, section.privacy, section.name)
     yield from placeholders(notice)
     wrong = finance.balance_error(notice)
     if wrong:
         yield error(path, notice.line("balance"), "finance.balance", wrong)
     for total in finance.table_errors(notice.body):
         yield error(path, notice.body_line + total.line, "table.total", total.message)
+
+
+def pasted_tables(notice: Notice, private: bool, category_name: str) -> Iterable[Problem]:
+    """A table copied from Excel or WPS into a text editor (cells between tabs) shows as one jumbled paragraph.
+
+    A warning: the figures are there, only unreadable. Its 合计 is checked
+    with the other tables' (:func:`.finance.table_errors`), and its header
+    like theirs in a privacy category.
+    """
+    for rows in tables.pasted(notice.body.split("\n")):
+        first = notice.body_line + rows[0][0]
+        yield warning(notice.path, first, "table.pasted",
+                      f"第 {first}–{notice.body_line + rows[-1][0]} 行像是从 Excel 或 WPS 复制过来的表格（各列之间是制表符），"
+                      "网页上会挤成一段看不清的文字。请用 gongkai import 表格文件 --board 公开栏 --category 类别 "
+                      "从表格文件直接生成公告，或把这几行改写成用 | 分隔的表格。")
+        if private:
+            for cell in rows[0][1]:
+                if any(word in cell for word in privacy.PRIVATE_COLUMNS):
+                    yield error(notice.path, first, "privacy.column", privacy.column_message(cell, category_name))
 
 
 def placeholders(notice: Notice) -> Iterable[Problem]:

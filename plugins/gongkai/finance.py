@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .notices import FieldError, Notice, amount
 from .periods import Period
-from .tables import SUBTOTAL, body_rows, headers, mentions_totals, row_kind
+from .tables import SUBTOTAL, body_rows, headers, mentions_totals, pasted, row_kind
 
 FEN = Decimal("0.01")
 
@@ -91,6 +91,17 @@ def table_errors(body: str) -> Iterator[TotalError]:
     lines = body.split("\n")
     for header_index, header in headers(lines):
         yield from _check_table(header, body_rows(lines, header_index))
+    for rows in pasted(lines):
+        yield from _check_table(*pasted_header(rows))
+
+
+def pasted_header(rows: list[tuple[int, list[str]]]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A pasted table's header and rows: its first line is a header unless it holds an amount (a copy of rows only)."""
+    width = max(len(cells) for _, cells in rows)
+    first = rows[0][1]
+    if any(parse_amount(cell) is not None for cell in first[1:]):
+        return [""] * width, rows
+    return first + [""] * (width - len(first)), rows[1:]
 
 
 def _check_table(header: list[str], rows: list[tuple[int, list[str]]]) -> Iterator[TotalError]:
@@ -118,7 +129,8 @@ def _check_table(header: list[str], rows: list[tuple[int, list[str]]]) -> Iterat
             expected = group if kind == SUBTOTAL else total
             if value is not None and numeric and value.quantize(FEN) != expected.quantize(FEN):
                 word = "小计" if kind == SUBTOTAL else "合计"
-                found.append((index, col, f"表格“{header[col]}”一列的{word}写的是 {cell.strip()}，但上面各行相加是 "
+                column = f"“{header[col]}”一列" if header[col] else f"第 {col + 1} 列"
+                found.append((index, col, f"表格{column}的{word}写的是 {cell.strip()}，但上面各行相加是 "
                                           f"{yuan(expected)}（相差 {yuan(value - expected)}）。请核对各行金额和{word}。"))
             if kind == SUBTOTAL:
                 group = Decimal(0)

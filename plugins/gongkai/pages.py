@@ -154,7 +154,7 @@ def check_static(config: Config, name: str, rel: str, data: bytes, passed: set[s
         return Checked(problems + privacy_problems(name, [(1, text)], strict, lines=False, passed=passed))
     if lower.endswith(UNREADABLE_SUFFIXES):
         return Checked([*problems, _unchecked(name, strict, "gongkai 无法读取这种文件里的文字")])
-    text = _decode(data) if lower.endswith(TEXT_SUFFIXES) or not _binary(data) else None
+    text = decode_text(data) if lower.endswith(TEXT_SUFFIXES) or not _binary(data) else None
     if text is None:
         return Checked([*problems, _unchecked(name, strict, "这不是能读取的文本文件")])
     problems += privacy_problems(name, [(1, text)], strict, passed=passed)
@@ -183,7 +183,7 @@ def _unchecked(name: str, strict: bool, why: str) -> Problem:
                    f"它会原样公开。请人工确认；{fix}")
 
 
-def _decode(data: bytes) -> str | None:
+def decode_text(data: bytes) -> str | None:
     """Text as Windows programs save it: UTF-8 (with or without BOM), UTF-16 ("Unicode text"), GBK."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates: tuple[str, ...] = ("utf-16",)

@@ -33,6 +33,7 @@ CODES: dict[str, str] = {
     "finance.balance": "期初 + 收入 − 支出 ≠ 期末",
     "finance.continuity": "本期期初余额与上一期期末余额不一致",
     "table.total": "表格合计行不等于上面各行之和",
+    "table.pasted": "从 Excel/WPS 复制来的表格（用制表符分隔），网页上会挤成一段；请用 gongkai import",
     "record.changed": "已公开的公告被修改却没有更正记录",
     "record.removed": "已公开的公告被删除而不是标为撤回",
     "file.link": "链接（快捷方式）指向 content 以外或不存在的文件",

@@ -3,7 +3,9 @@
 The privacy column check (a 身份证 column), the 合计 check and the styling
 of total rows all read tables the same way: a header row is a line with a
 ``|`` followed by a separator row (``|---|---:|``); its body runs to the
-first line without a ``|``; a cell is what lies between two pipes.
+first line without a ``|``; a cell is what lies between two pipes. A table
+pasted from a spreadsheet (cells between tabs, :func:`pasted`) is read too,
+so its 合计 is checked before the clerk turns it into a real table.
 """
 
 from __future__ import annotations
@@ -33,6 +35,22 @@ def body_rows(lines: list[str], header_index: int) -> list[tuple[int, list[str]]
         rows.append((i, split_row(lines[i])))
         i += 1
     return rows
+
+
+def pasted(lines: list[str]) -> Iterator[list[tuple[int, list[str]]]]:
+    """Tables copied out of Excel or WPS into a text editor: (index, cells) of each line of a run of two
+    or more lines whose cells tabs separate. Markdown shows such a run as one jumbled paragraph."""
+    run: list[tuple[int, list[str]]] = []
+    for i, line in enumerate([*lines, ""]):
+        if "\t" in line and line.strip() and not line.lstrip().startswith("|"):
+            run.append((i, [cell.strip() for cell in line.split("\t")]))
+            continue
+        if len(run) >= 2 and sum(1 for j, _ in run if _TAB_BETWEEN.search(lines[j])) >= 2:
+            yield run
+        run = []
+
+
+_TAB_BETWEEN = re.compile(r"\S\t+\S")  # text on both sides of a tab: cells, not an indented line
 
 
 def split_row(line: str) -> list[str]:

@@ -1,7 +1,7 @@
 """The ``gongkai`` command: one module per command, and :func:`main`, the only
 place that prints an exception or picks an exit code from one.
 
-Each command module (``check``, ``new``, ``mask``, ``fix_encoding``,
+Each command module (``check``, ``new``, ``import_``, ``mask``, ``fix_encoding``,
 ``build``, ``serve``, ``publish``, ``init``, ``settings``) has ``add``, which
 adds its subcommand, and ``run(args)``, which carries it out and returns the
 exit status of an outcome (problems found); what goes wrong is raised, and
@@ -20,10 +20,10 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import build, check, fix_encoding, init, mask, new, publish, serve, settings
+from . import build, check, fix_encoding, import_, init, mask, new, publish, serve, settings
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError, describe
 
-COMMANDS = (check, new, mask, fix_encoding, build, serve, publish, init, settings)
+COMMANDS = (check, new, import_, mask, fix_encoding, build, serve, publish, init, settings)
 __all__ = ["EXIT_USAGE", "UsageError", "main"]
 
 
