@@ -212,10 +212,29 @@ def test_csv_in_every_encoding_a_windows_pc_writes(minimal, tmp_path, encoding, 
 
 
 def test_a_csv_with_a_wrong_total_names_its_line(minimal, tmp_path):
+    """Lines as Notepad numbers them, after Excel's sep= line and a cell with a line break in it."""
     file = tmp_path / "支出.csv"
-    file.write_bytes("项目,金额\r\n误工补贴,3000\r\n水电费,500\r\n合计,3600\r\n".encode("gb18030"))
+    file.write_bytes('sep=;\r\n项目;金额\r\n"误工\r\n补贴";3000\r\n水电费;500\r\n合计;3600\r\n'.encode("gb18030"))
     _, notice, err = imported(minimal, file, *FINANCE)
-    assert notice is None and "第 4 行" in err and "3,500.00" in err
+    assert notice is None and "第 6 行" in err and "3,500.00" in err
+
+
+def test_a_hidden_sheet_a_merged_cell_over_data_and_a_one_column_list(minimal, tmp_path):
+    """A finance program's hidden sheet is not the default; a header cell merged across two columns with data
+    (not sub-headings) below keeps that row as data; a list of one column is refused with what to do."""
+    file = workbook(tmp_path / "表.xlsx", [["项目", "金额", "备注", None], ["租金", 100, "一楼", "二楼"], ["合计", 100, "", ""]],
+                    merges=("C1:D1",), title="收入", empty_first=True)
+    book = openpyxl.load_workbook(file)
+    book["说明"]["A1"] = "科目代码 1001"
+    book["说明"].sheet_state = "hidden"
+    book.save(file)
+    out, notice, err = imported(minimal, file, *FINANCE)
+    assert notice is not None, err
+    assert "工作表“收入”" in out
+    assert table_of(notice) == [["项目", "金额", "备注", "备注"], ["租金", "100", "一楼", "二楼"], ["合计", "100", "", ""]]
+    one = workbook(tmp_path / "一列.xlsx", [["名单"], ["王大山"], ["李秀英"]])
+    _, notice, err = imported(minimal, one, *ROSTER)
+    assert notice is None and "只有一列" in err
 
 
 @pytest.mark.parametrize(("name", "data", "says"), [

@@ -143,11 +143,13 @@ def _read_workbook(path: Path, data: bytes, sheet: str | None) -> Table:
 
 
 def _choose_sheet(name: str, workbook, wanted: str | None):
-    """The sheet asked for (by name or by its number, 1 for the first), else the first with any value."""
+    """The sheet asked for (by name or by its number, 1 for the first), else the first shown sheet with any value
+    (a finance program may keep its codes in a hidden one)."""
     sheets = workbook.worksheets
     if wanted is None:
         for ws in sheets:
-            if any(cell is not None and str(cell).strip() for row in ws.iter_rows(values_only=True) for cell in row):
+            filled = any(cell is not None and str(cell).strip() for row in ws.iter_rows(values_only=True) for cell in row)
+            if ws.sheet_state == "visible" and filled:
                 return ws
         return sheets[0]
     for ws in sheets:
@@ -187,8 +189,11 @@ def _sheet_rows(name: str, ws, formulas) -> tuple[list[list[str]], list[int], in
         if merged.min_row < top:
             continue  # the title above the table stays one line
         if merged.min_row == top:  # a header cell merged downwards (户主姓名 over two rows) extends the header,
-            # and one merged across columns (补贴 over 面积 and 金额) has its sub-headings in the row below
-            header_end = max(header_end, merged.max_row, top + 1 if merged.max_col > merged.min_col else top)
+            # and one merged across columns (补贴 over 面积 and 金额) has its sub-headings in the row below: a row of words
+            below = [text for (r, _), text in grid.items() if r == top + 1]
+            subheadings = any(grid.get((top + 1, c)) for c in range(merged.min_col, merged.max_col + 1)) and not any(
+                finance.parse_amount(text) is not None for text in below)
+            header_end = max(header_end, merged.max_row, top + 1 if merged.max_col > merged.min_col and subheadings else top)
         value = grid.get((merged.min_row, merged.min_col), "")
         if not value or (merged.min_row, merged.min_col) in numeric:
             continue  # an amount merged over rows is one amount: it is counted once
@@ -282,8 +287,11 @@ def _read_text_table(name: str, data: bytes) -> Table:
     text = text.lstrip("\ufeff")
     if re.match(r"\s*<(?:!doctype|html|table|\?xml)", text, re.IGNORECASE):
         raise ImportFailure(f"{name} 其实是网页（HTML）格式的表格，只是扩展名像表格。{_SAVE_AS}")
-    delimiter = sniff_delimiter(text)
-    rows, numbers = split_text_table(text, delimiter)
+    hint = re.match(r'"?sep=(.)"?\r?\n', text)  # the first line Excel writes to say which delimiter follows
+    if hint:
+        text = text[hint.end():]
+    delimiter = hint.group(1) if hint else sniff_delimiter(text)
+    rows, numbers = split_text_table(text, delimiter, first_line=2 if hint else 1)
     if not any(any(cell for cell in row) for row in rows):
         raise ImportFailure(f"{name} 里没有表格内容。")
     return Table(name, rows, numbers, delimiter=delimiter)
@@ -307,21 +315,21 @@ def _csv_rows(lines: Iterable[str], delimiter: str) -> list[list[str]]:
     return list(csv.reader(lines, delimiter=delimiter))
 
 
-def split_text_table(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+def split_text_table(text: str, delimiter: str, first_line: int = 1) -> tuple[list[list[str]], list[int]]:
     """The rows of a delimited text and the line each starts on (a quoted cell may hold a line break)."""
     import csv
     import io
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, numbers = [], []
-    start = 1
+    start = first_line
     try:
         for row in reader:
             cells = [" ".join(cell.split()) for cell in row]
             if any(cells):
                 rows.append(cells)
                 numbers.append(start)
-            start = reader.line_num + 1
+            start = first_line + reader.line_num
     except csv.Error as exc:
         raise ImportFailure(f"第 {reader.line_num} 行的引号不成对（{exc}）。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入。") from None
     width = max((len(r) for r in rows), default=0)
@@ -341,7 +349,9 @@ def shape(table: Table, *, category_name: str, private: bool, drop: Sequence[str
     """
     rows, numbers = [list(r) for r in table.rows], list(table.numbers)
     before, after = [], []
-    while len(rows) > 1 and _filled(rows[0]) <= 1:  # a title or 单位：元 above the table
+    if not any(_filled(row) >= 2 for row in rows):
+        raise ImportFailure(f"{table.name} 的表格只有一列，不像是要公开的表格。一列的内容请直接写进公告正文（gongkai new）。")
+    while _filled(rows[0]) <= 1:  # a title or 单位：元 above the table
         text = next((c for c in rows.pop(0) if c), "")
         numbers.pop(0)
         if text:
