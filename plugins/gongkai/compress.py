@@ -48,16 +48,28 @@ def brotli_bytes(data: bytes) -> bytes:
 
 
 def precompress(root: Path | str) -> int:
-    """Write ``X.gz`` and ``X.br`` next to every text file ``X`` under ``root``; return how many files."""
+    """Write ``X.gz`` and ``X.br`` next to every text file ``X`` under ``root`` that does not have
+    copies made since it last changed; return how many files were compressed."""
     count = 0
     for path in sorted(Path(root).rglob("*")):
         if path.suffix.lower() not in EXTENSIONS or not path.is_file() or path.is_symlink():
             continue
+        gz, br = path.with_name(path.name + ".gz"), path.with_name(path.name + ".br")
+        if _newer(gz, path) and _newer(br, path):
+            continue  # made from this very file: a page the build left alone keeps its copies (and mtimes)
         data = path.read_bytes()
-        _write(path.with_name(path.name + ".gz"), gzip_bytes(data))
-        _write(path.with_name(path.name + ".br"), brotli_bytes(data))
+        _write(gz, gzip_bytes(data))
+        _write(br, brotli_bytes(data))
         count += 1
     return count
+
+
+def _newer(copy: Path, original: Path) -> bool:
+    """Whether ``copy`` was written after ``original`` last changed (pages are replaced whole, never edited)."""
+    try:
+        return copy.stat().st_mtime_ns >= original.stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 def _write(path: Path, data: bytes) -> None:

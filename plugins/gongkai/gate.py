@@ -15,6 +15,8 @@ else is a leak.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -23,6 +25,8 @@ from pathlib import Path
 
 from . import privacy
 from .config import Config
+from .pages import OFFICE_ZIP_SUFFIXES
+from .pages import _office_text as office_text
 from .parallel import pool_map
 from .problems import Problem, error
 
@@ -117,6 +121,12 @@ def _scan_file(rel: str) -> list[tuple[str, str, str, str]]:
         if rel.lower().endswith(ESCAPED_SUFFIXES):  # feeds carry pages as escaped HTML: read them as a reader's app does
             text = unescape_markup(text)
         found.extend((rel, f.code, f.masked, f.digits) for f in _leaks(text))
+    elif rel.lower().endswith(OFFICE_ZIP_SUFFIXES):  # attachments: Word and Excel files are read as their programs show them
+        try:
+            text = office_text((_root / rel).read_bytes())
+        except OSError:
+            return found
+        found.extend((rel, f.code, f.masked, f.digits) for f in _leaks(text or ""))
     return found
 
 
@@ -131,14 +141,67 @@ def output_files(output: Path) -> list[str]:
     return sorted(found)
 
 
-def scan(output: Path, site, config: Config) -> list[Leak]:
-    """Every personal number in the built site that the checks did not let through."""
+class Seen:
+    """Output files found clean by an earlier scan, by size and modification time, kept in the cache.
+
+    A file the build left alone (same bytes, same mtime) need not be read
+    again: only files with no number at all are remembered, so a number let
+    through on purpose is looked at again at every build (what is let through
+    may have changed). Any change to gongkai's code forgets them all.
+    """
+
+    def __init__(self, path: Path | None):
+        from .outputs import code_stamp, digest
+
+        self.path = path
+        self.stamp = digest(code_stamp(Path(__file__).parent))
+        self.old: dict[str, list[int]] = {}
+        self.new: dict[str, list[int]] = {}
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("stamp") == self.stamp and isinstance(data.get("files"), dict):
+                    self.old = data["files"]
+            except (OSError, ValueError, AttributeError):
+                pass  # scan everything: slower, never wrong
+
+    def still_clean(self, rel: str, st: os.stat_result) -> bool:
+        return self.old.get(rel) == [st.st_size, st.st_mtime_ns]
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        from .outputs import write_if_changed
+
+        with contextlib.suppress(OSError):
+            write_if_changed(self.path, json.dumps({"stamp": self.stamp, "files": self.new}, sort_keys=True))
+
+
+def scan(output: Path, site, config: Config, seen: Seen | None = None) -> list[Leak]:
+    """Every personal number in the built site that the checks did not let through.
+
+    With ``seen``, files found clean before and not changed since are not read again.
+    """
     output = Path(output)
     sources = {}
     if site is not None:
         sources = {n.url: n.path for n in site.notices}
+        sources.update((out, config.relpath(config.content_dir / f.source)) for out, f in site.attachments.files.items())
     files = output_files(output)
+    stats = {}
+    if seen is not None:
+        for rel in files:
+            try:
+                stats[rel] = os.stat(output / rel)
+            except OSError:
+                continue
+        unchanged = [rel for rel in files if rel in stats and seen.still_clean(rel, stats[rel])]
+        seen.new = {rel: seen.old[rel] for rel in unchanged}
+        files = [rel for rel in files if rel not in seen.new]
     results = pool_map(_scan_file, files, initializer=_start, initargs=(output,), parallel_from=PARALLEL_FROM)
+    if seen is not None:
+        seen.new.update((rel, [stats[rel].st_size, stats[rel].st_mtime_ns])
+                        for rel, items in zip(files, results, strict=True) if not items and rel in stats)
     found = [item for items in results for item in items]
     allowed = allowed_numbers(site, config) if found else frozenset()  # read the sources only when needed
     return [Leak(rel, code, masked, sources.get(rel)) for rel, code, masked, number in found if number not in allowed]

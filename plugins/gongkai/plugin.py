@@ -9,17 +9,19 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader
 
-from . import compress, gate
-from .config import Config, SettingsError
+from . import attachments, compress, gate
+from .config import Config, SettingsError, check_output
 from .markup import Renderer, sanitize
 from .notices import parse_source, slugify
+from .outputs import prune
 from .pages import PAGE_FIELDS, page_status
 from .periods import parse_date
 from .pipeline import Site, content_rel
 from .printing import require_pdf, write_pdfs
-from .site import SITE_KEY, BoardGenerator
+from .site import PRODUCED_KEY, SITE_KEY, THEME_STATIC_KEY, WRITER_KEY, BoardGenerator, KeepingWriter
 
 logger = logging.getLogger(__name__)
+STATIC_KEY = "gongkai_static"  # the static files this build publishes
 
 # Pelican's blog machinery is off: notices are read by our generator, and
 # the home page and feeds are ours. A site that sets these gets ours anyway.
@@ -88,6 +90,11 @@ def configure(pelican) -> None:
         except SettingsError as exc:
             raise SettingsExit(exc.key, exc.message) from None
     settings.update(OWNED_SETTINGS)
+    # The theme's CSS and scripts are copied by our generator, which leaves unchanged files alone
+    # (Pelican's copy rewrites them at every build, and publish would send them again).
+    if THEME_STATIC_KEY not in settings:
+        settings[THEME_STATIC_KEY] = list(settings.get("THEME_STATIC_PATHS") or [])
+    settings["THEME_STATIC_PATHS"] = []
     # Pelican looks in the folders the checks read: names written with \ (Windows) work everywhere.
     config: Config = settings["GONGKAI"]
     settings["PAGE_PATHS"], settings["STATIC_PATHS"] = list(config.page_dirs), list(config.static_dirs)
@@ -98,7 +105,12 @@ def configure(pelican) -> None:
 
 
 def add_generator(pelican) -> type:
-    """Registered through ``get_generators`` so that ``--autoreload`` picks it up."""
+    """Registered through ``get_generators`` so that ``--autoreload`` picks it up. A county site
+    (``GONGKAI_TOWNSHIPS``) gets the county's pages instead of boards."""
+    if pelican.settings["GONGKAI"].is_county:
+        from .county_site import CountyGenerator
+
+        return CountyGenerator
     return BoardGenerator
 
 
@@ -176,16 +188,20 @@ def keep_published_pages(generator) -> None:
 
 def keep_published_static(generator) -> None:
     """``static_generator_finalized``: only files the pipeline checked and passed (no links out, no leaks)."""
-    kept = [f for f in generator.staticfiles if not _withheld(generator.settings, f.source_path)]
+    kept = [f for f in generator.staticfiles if not _withheld(generator.settings, f.source_path)
+            and not attachments.is_image(f.source_path)]  # images: the board generator publishes them without EXIF
     generator.staticfiles = kept
     generator.context["staticfiles"] = kept
+    generator.settings[STATIC_KEY] = kept  # what the build copies: kept when old outputs are pruned
 
 
 def finish(pelican) -> None:
     """``finalized``, in this order: PDFs (they need theme/print.css, which Pelican's static
-    generator copies after our pages), the last gate over every written file, compression."""
+    generator copies after our pages), the last gate over every written file, compression,
+    and last the removal of files this build did not make (a renamed or held-back notice)."""
     config: Config = pelican.settings["GONGKAI"]
     output = Path(pelican.output_path)
+    made: set[str] = set()
     if config.pdf:
         pages = [output / "print" / f"{board.slug}.html" for board in config.boards]
         try:
@@ -193,12 +209,42 @@ def finish(pelican) -> None:
                 logger.warning("%s", warning)
         except SettingsError as exc:  # no Chinese font: stop as a settings error does, exit 2
             raise SettingsExit(exc.key, exc.message) from None
-    leaks = gate.scan(output, pelican.settings.get(SITE_KEY), config)
+        made |= {f"print/{board.slug}.pdf" for board in config.boards}
+    seen = gate.Seen(Path(pelican.settings["CACHE_PATH"]) / "gongkai-gate.json")
+    leaks = gate.scan(output, pelican.settings.get(SITE_KEY), config, seen)
     if leaks:
         logger.error("%s", gate.report(leaks))
         gate.remove(output, leaks)
+    seen.save()
     if config.precompress:
         compress.precompress(pelican.output_path)
+    _prune(pelican, made)
+
+
+def _prune(pelican, made: set[str]) -> None:
+    """Remove what an earlier build wrote and this one did not, so the output is what a clean build
+    gives; nothing is removed when this build did not go through our writer (another plugin's)."""
+    settings = pelican.settings
+    writer = settings.get(WRITER_KEY)
+    produced = settings.get(PRODUCED_KEY)
+    if not isinstance(writer, KeepingWriter) or produced is None:
+        return
+    try:
+        output = check_output(Path(pelican.output_path), settings["GONGKAI"])
+    except SettingsError:
+        return
+    made = made | produced | writer.written
+    made |= {Path(sc.save_as).as_posix() for sc in settings.get(STATIC_KEY, ())}
+    keep = {*settings.get("OUTPUT_RETENTION", ()), "pagefind"}  # the search index is its own tool's
+    if settings["GONGKAI"].precompress:
+        made |= {f"{name}{ext}" for name in list(made) if Path(name).suffix.lower() in compress.EXTENSIONS
+                 for ext in (".gz", ".br")}
+    prune(output, made, keep)
+
+
+def use_keeping_writer(pelican) -> type:
+    """``get_writer``: pages whose bytes did not change keep their files (and modification times)."""
+    return KeepingWriter
 
 
 def register() -> None:
@@ -208,3 +254,4 @@ def register() -> None:
     signals.page_generator_finalized.connect(keep_published_pages)
     signals.static_generator_finalized.connect(keep_published_static)
     signals.finalized.connect(finish)
+    signals.get_writer.connect(use_keeping_writer)

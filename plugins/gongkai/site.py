@@ -9,22 +9,28 @@ afresh at every build, because the calendar moves even when no file does.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
 import json
 import logging
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.generators import Generator
+from pelican.writers import Writer
 
-from . import search
+from . import attachments, search
 from .config import Config, built_at
 from .cycles import LABELS as STATUS_LABELS
 from .feeds import all_feeds
 from .finance import yuan
+from .history import write_pages as write_versions
 from .model import Township, report
 from .notices import Notice
+from .outputs import PageKeys, code_stamp, copy_tree, digest, write_if_changed
 from .parallel import pool_map
 from .pipeline import Site, read_site
 from .printing import qr_svg
@@ -36,6 +42,59 @@ logger = logging.getLogger(__name__)
 SITE_KEY = "gongkai_site"  # this build's checked site, for the page and static generators (plugin.py)
 PREVIOUS_KEY = "gongkai_previous"  # a published manifest to check records against (gongkai publish)
 PROGRESS_KEY = "gongkai_progress"  # a callback (done, total) while the files are read (a progress display)
+WRITER_KEY = "gongkai_writer"  # this build's KeepingWriter: which files it wrote (plugin.finish prunes the rest)
+PRODUCED_KEY = "gongkai_produced"  # output files this generator made or kept, relative, with /
+THEME_STATIC_KEY = "gongkai_theme_static"  # the theme's THEME_STATIC_PATHS: this generator copies them
+
+
+class KeepingWriter(Writer):
+    """Pelican's writer, but a file whose bytes did not change is left as it is (same mtime).
+
+    Pelican renders the template and writes into what ``_open_w`` returns;
+    here that is a buffer, handed to :func:`.outputs.write_if_changed` when
+    closed. ``written`` are the files this build wrote or kept, ``changed``
+    those whose bytes are new.
+    """
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.root = Path(output_path)
+        self.written: set[str] = set()
+        self.changed: set[str] = set()
+        if settings is not None:
+            settings[WRITER_KEY] = self
+
+    def _open_w(self, filename, encoding, override=False):
+        from pelican.writers import FileOverwriteFailedError
+
+        if filename in self._overridden_files:  # Pelican's rules for writing a name twice, unchanged
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            return open(os.devnull, "w", encoding=encoding)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
+                                           "(set `override=True` if intended)")
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _Buffer(self, Path(filename))
+
+    def keep(self, path: Path, data: bytes | str) -> None:
+        rel = path.resolve().relative_to(self.root.resolve()).as_posix()
+        self.written.add(rel)
+        if write_if_changed(path, data):
+            self.changed.add(rel)
+
+
+class _Buffer(io.StringIO):
+    def __init__(self, writer: KeepingWriter, path: Path):
+        super().__init__()
+        self._writer, self._path = writer, path
+
+    def close(self) -> None:
+        if not self.closed:
+            self._writer.keep(self._path, self.getvalue())
+        super().close()
 
 
 class BoardGenerator(Generator, FileStampDataCacher):
@@ -76,17 +135,31 @@ class BoardGenerator(Generator, FileStampDataCacher):
         self.notice_count = site.notice_count
         # Shared with Pelican's page generator, so that pages (关于本站) have them too.
         self.context.update(gk=self.township, today=self.config.today,
-                            built_at=built_at(self.config.timezone),
+                            built_at=built_at(self.config.timezone).date(),
                             status_words=STATUS_LABELS, yuan=yuan)
+        if self.config.search:  # the notice page's index-only words (components/search_terms.html)
+            self.context["search_terms"] = search.index_terms
+        self.context["histories"] = site.history.histories  # every version of corrected notices (history.html)
+        self.context["attachments_of"] = site.attachments.by_notice  # notice path → its files (attachments.html)
         log_problems(self.problems)
 
     def generate_output(self, writer) -> None:
         township = self.township
         relative = self.settings.get("RELATIVE_URLS", False)
+        output = Path(self.output_path)
+        keys = PageKeys(Path(self.settings["CACHE_PATH"]) / "gongkai-pages.json")
+        frame = self._frame()
+        produced: set[str] = set()
+        self.settings[PRODUCED_KEY] = produced
 
         def write(name: str, template: str, **values) -> None:
+            produced.add(name)
+            key = self._page_key(frame, template, values)
+            if key is not None and keys.fresh(name, key, output):
+                return  # made from the same inputs last time, and still there
             writer.write_file(name, self.get_template(template), self.context, relative_urls=relative, **values)
 
+        produced |= self._copy_theme(output)
         self._make_qr_codes()
         # Sections and their notices first: the search indexer reads only these
         # (<board>/<category>/*.html) and runs on another core while the rest is written.
@@ -97,22 +170,66 @@ class BoardGenerator(Generator, FileStampDataCacher):
                     write(notice.url, "notice", board=board, section=section, notice=notice,
                           body=self.bodies.get(notice.path, ""), window=township.window(notice),
                           qr=self.qr(notice), page_kind="notice")
-        indexer = self._start_search()
+        write_versions(write, township, self.site.history, self.config)  # older versions' pages, history.json
+        indexer = self._start_search(getattr(writer, "changed", None))
         try:
-            self._write_the_rest(write)
+            self._write_the_rest(write, produced)
         except BaseException:  # a failed build must not leave the indexer writing into the output
             if indexer is not None:
                 indexer.kill()
                 indexer.wait()
             raise
-        output = Path(self.output_path)
+        keys.save()
+        produced.update(attachments.publish(output, self.site))  # attachments, and images without EXIF/GPS
         if indexer is not None:
             try:
                 search.finish(indexer, output)
             except search.SearchError as exc:
                 logger.error("%s", exc)  # fatal for `gongkai build`: a site without its index is not published
 
-    def _write_the_rest(self, write) -> None:
+    def _copy_theme(self, output: Path) -> set[str]:
+        """The theme's static files into ``THEME_STATIC_DIR``, as Pelican's static generator would."""
+        target = self.settings.get("THEME_STATIC_DIR", "theme")
+        ignores = self.settings.get("IGNORE_FILES") or ()
+        copied: set[str] = set()
+        for path in self.settings.get(THEME_STATIC_KEY, ()):
+            source = Path(self.theme, path)
+            if source.exists():
+                copied |= {f"{target}/{name}" for name in copy_tree(source, output / target, ignores)}
+        return copied
+
+    def _frame(self) -> str:
+        """What every page is made from besides its own values: the code and theme, the settings
+        (but today), the boards, the report years and Pelican's pages (nav and footer)."""
+        config = self.config
+        settings = {k: v for k, v in self.settings.items() if k.isupper() and _plain(v)}
+        return digest(code_stamp(Path(__file__).parent, Path(self.settings["THEME"])),
+                      [(f.name, getattr(config, f.name)) for f in dataclasses.fields(config) if f.name != "today"],
+                      settings, [(b.slug, b.url, b.board, b.status) for b in self.township.boards],
+                      self.township.report_years,
+                      [(p.url, p.title, p.slug, p.save_as) for p in self.context.get("pages", ())])
+
+    def _page_key(self, frame: str, template: str, values: dict) -> str | None:
+        """The digest of everything a page is made from, or None for a page rendered at every build.
+
+        A notice page shows its section's notices only as links and correction
+        notes, never their statuses: it stays the same from day to day. Pages
+        that show statuses (``DATED_KINDS``) depend on today. The few pages
+        made from the whole township (home, status, catalog, reports) are
+        always rendered; unchanged bytes still leave their files alone.
+        """
+        kind = values.get("page_kind")
+        if kind == "notice":
+            rest = {k: v for k, v in values.items() if k not in ("board", "section")}
+            board, section = values["board"], values["section"]
+            return digest(frame, template, rest, board.board, board.slug, section.category, section.key, section.notices)
+        if kind in ("section", "board", "print"):
+            rest = {k: v for k, v in values.items() if k != "board"} if kind == "section" else values
+            extra = values["board"].board if kind == "section" else None
+            return digest(frame, template, rest, extra, self.config.today, self.context.get("built_at"))
+        return None
+
+    def _write_the_rest(self, write, produced: set[str]) -> None:
         """Every page but the sections and notices, and the JSON files, feeds and sitemap."""
         township = self.township
         write("index.html", "index", page_kind="home")
@@ -133,21 +250,24 @@ class BoardGenerator(Generator, FileStampDataCacher):
                   sheets=[(s, [self._printed(n) for n in s.current_notices(township.today)]) for s in board.sections])
         output = Path(self.output_path)
         data = report(township, [p.published() for p in self.problems], self.notice_count, self.context["built_at"])
-        (output / "status.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        (output / "manifest.json").write_text(json.dumps(manifest(township.notices, township.today),
-                                                         ensure_ascii=False, indent=1), encoding="utf-8")
-        for path, text in all_feeds(township, self.bodies).items():
-            target = output / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        self._write_sitemap(output)
+        files = {"status.json": json.dumps(data, ensure_ascii=False, indent=1),
+                 "manifest.json": json.dumps(manifest(township.notices, township.today), ensure_ascii=False, indent=1)}
+        files.update(all_feeds(township, self.bodies))
+        sitemap = self._sitemap()
+        if sitemap is not None:
+            files["sitemap.xml"] = sitemap
+        for path, text in files.items():
+            write_if_changed(output / path, text)
+            produced.add(path)
         self._save_qr_codes()
 
-    def _start_search(self):
+    def _start_search(self, changed: set[str] | None):
+        """Index the boards whose notice pages changed (``changed``: None for all), beside the rest of the build."""
         if not self.config.search:
             return None
+        boards = {b.slug: [n.url for s in b.sections for n in s.notices] for b in self.township.boards if b.search_bundle}
         try:
-            return search.start(self.output_path)
+            return search.start(self.output_path, boards, changed)
         except search.SearchError as exc:
             logger.error("%s", exc)
             return None
@@ -184,14 +304,15 @@ class BoardGenerator(Generator, FileStampDataCacher):
 
     def _printed(self, notice: Notice) -> dict:
         """What the printed board shows of one notice: all of it, and the way back online."""
-        return {"notice": notice, "body": self.bodies.get(notice.path, ""), "window": self.township.window(notice),
+        body = attachments.for_print(self.bodies.get(notice.path, ""), notice.url)  # its links, from print/
+        return {"notice": notice, "body": body, "window": self.township.window(notice),
                 "qr": self.qr(notice), "address": f"{self.config.siteurl}/{notice.url}" if self.config.siteurl else None}
 
     def _paper(self) -> str:
         """The CSS page size of the printed boards: GONGKAI_PAPER."""
         return f"{self.config.paper} {'landscape' if self.config.landscape else 'portrait'}"
 
-    def _write_sitemap(self, output: Path) -> None:
+    def _sitemap(self) -> bytes | None:
         """sitemap.xml: every published page, gongkai's and Pelican's, by its absolute address.
 
         A sitemap holds full addresses only: without SITEURL there is none to give,
@@ -200,13 +321,13 @@ class BoardGenerator(Generator, FileStampDataCacher):
         if not self.config.siteurl:
             logger.warning("没有生成站点地图 sitemap.xml：它要写网站的完整网址，而设置中没有 SITEURL。"
                            "正式发布的网站请在 publishconf.py 中写明 SITEURL，例如 SITEURL = \"https://gongkai.example.gov.cn\"。")
-            return
+            return None
         urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
         for url, day in self.sitemap_urls():
             item = ET.SubElement(urlset, "url")
             ET.SubElement(item, "loc").text = f"{self.config.siteurl}/{url}"
             ET.SubElement(item, "lastmod").text = day.isoformat()
-        ET.ElementTree(urlset).write(output / "sitemap.xml", encoding="utf-8", xml_declaration=True)
+        return ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
 
     def sitemap_urls(self) -> list[tuple[str, dt.date]]:
         """(path, last change) of every page this build publishes: the pages this generator
@@ -242,3 +363,14 @@ def log_problems(problems: list[Problem]) -> None:
     if errors:
         logger.error("检查发现 %d 个错误，有错误的文件不会发布（其余照常生成）：\n%s", len(errors), "\n".join(errors),
                      extra={"gongkai_pipeline": True})
+
+
+def _plain(value: object) -> bool:
+    """Whether a setting is plain data (a digest of it means the same in every process)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False

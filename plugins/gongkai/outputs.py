@@ -1,0 +1,216 @@
+"""Writing the output folder so that only what changed changes.
+
+A page whose bytes are the same as last build's is not written again: its
+file keeps its modification time, so ``publish`` (rsync, object storage)
+sends only what changed, and a browser's cache stays valid. A page whose
+inputs did not change is not even rendered: :class:`PageKeys` remembers, per
+output file, a digest of everything it was made from (:func:`digest`), and
+the build renders a page only when that digest differs or the file is gone.
+
+Files the build did not produce this time (a notice renamed, held back or
+deleted) are removed by :func:`prune`, so the output is always exactly what
+a clean build would write. Pure Python: no Pelican here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+
+KEYS_VERSION = "1"  # bump when what a key covers changes: every page is then rendered again
+
+
+def write_if_changed(path: Path | str, data: bytes | str) -> bool:
+    """Write ``data`` to ``path`` unless the file already holds exactly it; True when written.
+
+    The new bytes go to a temporary file beside it and replace the old one in
+    one step, so a reader (the preview server, a web server) never sees half
+    a page, and a full disk leaves the last good page in place.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path = Path(path)
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".gk-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def digest(*values: object) -> str:
+    """A stable sha256 of plain values, dataclasses and containers, the same in every process.
+
+    Sets are sorted and dicts taken in key order, so neither hash
+    randomisation nor insertion order changes the answer; dataclasses
+    contribute every field, so a field added later is covered without
+    anyone remembering to add it here.
+    """
+    h = hashlib.sha256()
+    for value in values:
+        _feed(h, value)
+    return h.hexdigest()
+
+
+def _feed(h, value: object) -> None:
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(data) + data)
+    elif isinstance(value, bytes):
+        h.update(b"b%d:" % len(value) + value)
+    elif isinstance(value, dt.date | dt.datetime | dt.time):
+        h.update(f"{type(value).__name__}:{value.isoformat()};".encode())
+    elif isinstance(value, Enum):
+        _feed(h, value.value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(f"<{type(value).__qualname__}".encode())
+        for f in dataclasses.fields(value):
+            h.update(f.name.encode() + b"=")
+            _feed(h, getattr(value, f.name))
+        h.update(b">")
+    elif isinstance(value, dict):
+        h.update(b"{%d" % len(value))
+        for key in sorted(value, key=repr):
+            _feed(h, key)
+            _feed(h, value[key])
+        h.update(b"}")
+    elif isinstance(value, set | frozenset):
+        h.update(b"(%d" % len(value))
+        for item in sorted(value, key=repr):
+            _feed(h, item)
+        h.update(b")")
+    elif isinstance(value, list | tuple):
+        h.update(b"[%d" % len(value))
+        for item in value:
+            _feed(h, item)
+        h.update(b"]")
+    elif isinstance(value, Path):
+        _feed(h, value.as_posix())
+    else:
+        h.update(f"{type(value).__qualname__}:{value!r};".encode())
+
+
+class PageKeys:
+    """What each output file was last made from, kept in the cache folder between builds."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.old: dict[str, str] = {}
+        self.new: dict[str, str] = {}
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("version") == KEYS_VERSION and isinstance(data.get("keys"), dict):
+                    self.old = data["keys"]
+            except (OSError, ValueError, AttributeError):
+                pass  # no keys, or unreadable ones: every page is rendered, which is always correct
+
+    def fresh(self, name: str, key: str, output: Path) -> bool:
+        """Whether ``name`` was made from ``key`` and is still in ``output`` (then it need not be made again)."""
+        self.new[name] = key
+        return self.old.get(name) == key and (output / name).is_file()
+
+    def forget(self, name: str) -> None:
+        """``name`` was not written after all (or was removed): next build makes it again."""
+        self.new.pop(name, None)
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        data = json.dumps({"version": KEYS_VERSION, "keys": self.new}, ensure_ascii=False, sort_keys=True, indent=0)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_if_changed(self.path, data)
+        except OSError:
+            pass  # without keys the next build renders every page: slower, never wrong
+
+
+def prune(output: Path, produced: Iterable[str], keep: Iterable[str] = ()) -> list[str]:
+    """Remove every file under ``output`` that this build did not produce; the names removed.
+
+    ``produced`` are paths relative to ``output`` with ``/``; a name in
+    ``keep`` (a file or a folder at the top of the output, as Pelican's
+    ``OUTPUT_RETENTION``) is left alone. Folders left empty go too.
+    """
+    produced = set(produced)
+    keep = set(keep)
+    removed = []
+    for folder, dirs, files in os.walk(output, topdown=True):
+        rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
+        if rel_folder == ".":
+            dirs[:] = [d for d in dirs if d not in keep]
+            files = [f for f in files if f not in keep]
+        for name in files:
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            if rel not in produced:
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except FileNotFoundError:
+                    continue
+                removed.append(rel)
+    for folder, _dirs, _files in os.walk(output, topdown=False):
+        if Path(folder) != Path(output) and os.path.relpath(folder, output).split(os.sep)[0] not in keep:
+            with contextlib.suppress(OSError):  # not empty
+                os.rmdir(folder)
+    return sorted(removed)
+
+
+def code_stamp(*folders: Path) -> list[tuple[str, int, int]]:
+    """(name, size, mtime) of every file under ``folders``: the code and theme a page was made
+    with. A changed template or an upgraded gongkai changes it, and every page is made again."""
+    found = []
+    for root in folders:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                found.append((os.path.relpath(path, root), st.st_size, st.st_mtime_ns))
+    return found
+
+
+def copy_tree(source: Path, target: Path, ignores: Iterable[str] = ()) -> set[str]:
+    """Copy every file under ``source`` (or ``source`` itself, a file) into ``target``, leaving files
+    that already hold the same bytes alone; the names written or kept, relative to ``target``."""
+    import fnmatch
+
+    ignores = tuple(ignores)
+    copied: set[str] = set()
+    if source.is_file():
+        write_if_changed(target / source.name, source.read_bytes())
+        return {source.name}
+    for folder, dirs, files in os.walk(source):
+        dirs[:] = [d for d in dirs if not any(fnmatch.fnmatch(d, pattern) for pattern in ignores)]
+        for name in files:
+            if any(fnmatch.fnmatch(name, pattern) for pattern in ignores):
+                continue
+            rel = os.path.relpath(os.path.join(folder, name), source).replace(os.sep, "/")
+            write_if_changed(target / rel, Path(folder, name).read_bytes())
+            copied.add(rel)
+    return copied
