@@ -120,7 +120,10 @@ def test_a_finance_export_becomes_a_notice_with_its_figures_as_written(minimal, 
     assert "board: township" in front and "category: finance" in front and "period: 2026-10" in front
     assert "title: 东大地乡人民政府2026年10月财务公开" in front
     assert "|---|---|---:|---:|" in text  # amounts aligned right, as in the templates
-    assert "单位：元" in text and "制表人：李四" in text and "（待填写：项目）" not in text
+    assert "单位：元" in text and "制表人：李四　　审核人：张三" in text and "（待填写：项目）" not in text
+    # The finance template's empty balance takes the table's 收入 and 支出 合计 (no earlier period: opening 0.00).
+    assert "balance: {opening: 0.00, income: 120000.00, expense: 2434.50, closing: 117565.50}" in front
+    assert "已按表格的合计填写收支余额（balance）：期初 0.00，收入 120,000.00，支出 2,434.50，期末 117,565.50" in out
     found = {(p["code"], p["severity"]) for p in problems_of(minimal, notice)}
     assert not {c for c, s in found if s == "error"}, found  # it checks clean but for the names still to fill in
     conf = minimal.root / "pelicanconf.py"  # the page is what is looked at here, not the search index

@@ -73,6 +73,8 @@ class Shaped:
     notes: list[str] = field(default_factory=list)
     rows: int = 0
     columns: int = 0
+    income: Decimal | None = None  # the 合计 of a 收入 column and of a 支出 column, for a finance notice's balance
+    expense: Decimal | None = None
 
 
 # ---------------------------------------------------------------- reading
@@ -230,7 +232,12 @@ def cell_text(cell) -> str:
     text = str(value)
     if text.startswith("#") and text.rstrip("!?/0A").upper() in ("#DIV", "#N", "#VALUE", "#REF", "#NAME", "#NUM", "#NULL"):
         return text  # an error value Excel shows as it is; the 合计 check will not read it as a number
-    return " ".join(text.split())  # line breaks in a cell (Alt+Enter) become spaces
+    return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """A cell's text on one line: a line break typed in it (Alt+Enter) becomes a space; other spaces stay as typed."""
+    return re.sub(r"[ \t]*[\r\n\t\u2028\u2029]+[ \t]*", " ", text).strip()
 
 
 def date_text(value: dt.date | dt.time, number_format: str) -> str:
@@ -325,7 +332,7 @@ def split_text_table(text: str, delimiter: str, first_line: int = 1) -> tuple[li
     start = first_line
     try:
         for row in reader:
-            cells = [" ".join(cell.split()) for cell in row]
+            cells = [one_line(cell) for cell in row]
             if any(cells):
                 rows.append(cells)
                 numbers.append(start)
@@ -398,7 +405,17 @@ def shape(table: Table, *, category_name: str, private: bool, drop: Sequence[str
     lines += markdown
     for text in after:
         lines += ["", _escape(text)]
-    return Shaped(lines, notes, len(body), len(header))
+    income, expense = (_total_of(header, body, word) for word in ("收入", "支出"))
+    return Shaped(lines, notes, len(body), len(header), income, expense)
+
+
+def _total_of(header: list[str], body: list[list[str]], word: str) -> Decimal | None:
+    """The 合计 of the one column of amounts whose header says ``word`` (收入), or None when there is not exactly one."""
+    totals = [r for r in body if tables.row_kind(r) == tables.TOTAL]
+    if not totals:
+        return None
+    found = [finance.parse_amount(totals[-1][c]) for c in range(1, len(header)) if word in header[c]]
+    return found[0] if len(found) == 1 else None
 
 
 def _filled(row: list[str]) -> int:
@@ -505,7 +522,9 @@ def notice_text(draft_text: str, shaped: Shaped) -> str:
     """The skeleton ``gongkai new`` writes, its body replaced by the table.
 
     The template's opening sentence and closing 注 stay when they need no
-    filling in; its sample tables and the rest go.
+    filling in; its sample tables and the rest go. A finance skeleton's
+    empty balance (income and expense 0.00) takes the table's 收入 and 支出
+    合计, and a note says so.
     """
     from .checks import PLACEHOLDER
 
@@ -518,4 +537,27 @@ def notice_text(draft_text: str, shaped: Shaped) -> str:
     parts = [paragraphs[0]] if keep_first else []
     parts.append("\n".join(shaped.lines))
     parts.extend(notes)
-    return "\n".join(head) + "\n" + "\n\n".join(parts) + "\n"
+    front = _balance(head, shaped)
+    return "\n".join(front) + "\n" + "\n\n".join(parts) + "\n"
+
+
+_EMPTY_BALANCE = re.compile(r"^balance: \{opening: (?P<opening>-?[0-9.]+), income: 0\.00, expense: 0\.00, closing: (?P=opening)\}$")
+
+
+def _balance(head: list[str], shaped: Shaped) -> list[str]:
+    """The front matter with the template's empty balance filled from the table's 收入 and 支出 合计."""
+    if shaped.income is None or shaped.expense is None:
+        return head
+    result = []
+    for line in head:
+        match = _EMPTY_BALANCE.match(line)
+        if match:
+            opening = Decimal(match["opening"])
+            closing = opening + shaped.income - shaped.expense
+            line = (f"balance: {{opening: {opening:.2f}, income: {shaped.income:.2f}, expense: {shaped.expense:.2f}, "
+                    f"closing: {closing:.2f}}}")
+            shaped.notes.append(f"已按表格的合计填写收支余额（balance）：期初 {finance.yuan(opening)}，"
+                                f"收入 {finance.yuan(shaped.income)}，支出 {finance.yuan(shaped.expense)}，"
+                                f"期末 {finance.yuan(closing)}。请与账目核对。")
+        result.append(line)
+    return result

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     shaped = shape(table, category_name=section.name, private=section.privacy,
                    drop=[d for d in re.split(r"[,，、;；]", args.drop_columns) if d.strip()],
                    add_total=not args.no_total, command=_command(args))
-    path = write(Draft(skeleton.path, notice_text(skeleton.text, shaped)))
+    path = write(Draft(skeleton.path, notice_text(skeleton.text, shaped)))  # notes the balance it fills in
     where = f"工作表“{table.sheet}”" if table.sheet is not None else "表格"
     print(f"已从 {table.name} 的{where}导入 {shaped.rows} 行、{shaped.columns} 列，写入 {config.relpath(path)}")
     if len(table.sheets) > 1:
