@@ -143,6 +143,11 @@ class BoardView:
         return f"print/{self.board.slug}.pdf"
 
     @property
+    def search_bundle(self) -> str | None:
+        """Where this board's search index is published (search.py); a board without notices has none."""
+        return f"{SEARCH_BUNDLE}{self.slug}/" if any(s.notices for s in self.sections) else None
+
+    @property
     def status(self) -> str:
         return worst(s.status.status for s in self.sections)
 
@@ -231,12 +236,12 @@ def report(township: Township, problems: Sequence, notices: int, built_at: dt.da
         "problems": [p.as_dict() for p in problems],
         "site": {"name": config.sitename, "url": config.siteurl or None,
                  "built_at": built_at.isoformat(timespec="seconds") if built_at else None,
-                 "search": [SEARCH_BUNDLE] if config.search else []},
+                 "search": [b.search_bundle for b in township.boards if b.search_bundle] if config.search else []},
         "boards": [_board_entry(b, township, year) for b in township.boards],
     }
 
 
-SEARCH_BUNDLE = "pagefind/"  # where the site's search index is published (search.py), for a county's search
+SEARCH_BUNDLE = "pagefind/"  # where the site's search indexes are published, one per board (search.py), for a county's search
 
 
 def _public(siteurl: str, path: str) -> str:
