@@ -127,6 +127,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Index the built site for Chinese full-text search and offer `/search/`.", "False"),
     Setting("GONGKAI_PRECOMPRESS", "True or False", False, lambda k, v, _: _flag(k, v),
             "Write `.gz` and `.br` files next to HTML, CSS, JS and JSON for the web server.", "True"),
+    Setting("GONGKAI_ATTACHMENT_MAX_MB", "whole number ≥ 1", 20, lambda k, v, _: _whole(k, v),
+            "Largest attachment (a file a notice links: a voucher scan, a PDF) in megabytes; a larger one is the "
+            "error `attachment.too-large`, since villagers open them over mobile data.", "10"),
     Setting("GONGKAI_PUBLISH_TO", "text or None", None, lambda k, v, _: _optional_str(k, v),
             "Where `gongkai publish` goes without `--to`: a local web root or `user@host:/path`. "
             "Set it in `publishconf.py`.", '"user@example.org:/srv/www/gongkai"'),
@@ -224,6 +227,7 @@ class Config:
     pdf: bool = False
     search: bool = True
     precompress: bool = False
+    attachment_max_mb: int = 20                  # GONGKAI_ATTACHMENT_MAX_MB
     publish_to: str | None = None
     page_dirs: tuple[str, ...] = ("pages",)      # PAGE_PATHS
     static_dirs: tuple[str, ...] = ("images",)   # STATIC_PATHS
@@ -323,6 +327,7 @@ class Config:
             pdf=values["GONGKAI_PDF"],
             search=values["GONGKAI_SEARCH"],
             precompress=values["GONGKAI_PRECOMPRESS"],
+            attachment_max_mb=values["GONGKAI_ATTACHMENT_MAX_MB"],
             publish_to=values["GONGKAI_PUBLISH_TO"],
             page_dirs=page_dirs,
             static_dirs=static_dirs,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from feedgenerator import Atom1Feed
 
+from .attachments import rebase
 from .model import Township
 from .notices import Notice
 
@@ -30,12 +31,15 @@ def atom(township: Township, title: str, path: str, notices: Iterable[Notice],
         label = f"{section.board.name}·{section.category.name}"
         title = notice.title if notice.status != "withdrawn" else f"【已撤回】{notice.title}"
         updated = notice.last_corrected or notice.date
+        body = html.get(notice.path, "")
+        if config.siteurl:  # a feed reader resolves nothing against the page: links and images by their full address
+            body = rebase(body, notice.url, base)
         feed.add_item(
             title=title,
             link=base + notice.url,
             unique_id=base + notice.url,
-            description=html.get(notice.path, ""),
-            content=html.get(notice.path, ""),
+            description=body,
+            content=body,
             pubdate=_stamp(notice.date, config.timezone),
             updateddate=_stamp(updated, config.timezone),
             categories=[label],

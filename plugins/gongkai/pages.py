@@ -140,9 +140,11 @@ def _unsafe(name: str, text: str, first_line: int = 1) -> list[Problem]:
                     "页面上只保留文字、表格、图片和链接。请删除这些代码，以免以为它们会生效。")]
 
 
-def check_static(config: Config, name: str, rel: str, data: bytes, passed: set[str] | None = None) -> Checked:
-    """The problems of a file that is copied to the site as it is."""
-    strict = is_private_place(config, rel)
+def check_static(config: Config, name: str, rel: str, data: bytes, passed: set[str] | None = None, *,
+                 private: bool = False) -> Checked:
+    """The problems of a file that is copied to the site as it is (``private``: by a privacy category's
+    rule wherever it lies, as an attachment of one of its notices is)."""
+    strict = private or is_private_place(config, rel)
     problems = check_name(name, rel, strict, passed)
     lower = rel.lower()
     if lower.endswith(IMAGE_SUFFIXES):

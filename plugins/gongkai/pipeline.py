@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -33,7 +34,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from . import checks, pages, records
+from . import attachments, checks, pages, records
 from .config import Config
 from .markup import Renderer
 from .model import Township, build_township
@@ -42,6 +43,7 @@ from .parallel import PARALLEL_FROM, pool_map
 from .problems import Problem, error, internal, warning
 
 NOTICE, PAGE, STATIC = "notice", "page", "static"
+ATTACHMENT = "attachment"  # any other file beside the notices: published when a notice links it
 BACKUP_SUFFIXES = (".gbk.bak",)  # what gongkai fix-encoding keeps: never published, nothing to say
 NOTICE_SUFFIXES = (".md", ".markdown")
 # Names a notice is saved under by mistake (Notepad adds .txt; other editors
@@ -55,7 +57,7 @@ class SiteFile:
     """A file under the content folder and what the site does with it."""
 
     rel: str   # relative to the content folder, with /
-    kind: str  # notice | page | static
+    kind: str  # notice | page | static | attachment
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class FileResult:
     draft: bool = False           # a page that is not to be published
     passed: frozenset[str] = frozenset()  # personal numbers let through on purpose (for the last gate)
     slug: str | None = None       # a page's address (pages/<slug>.html)
+    links: tuple[attachments.Link, ...] = ()  # a notice's links that may lead to a file of the site
 
     @property
     def ok(self) -> bool:
@@ -90,6 +93,7 @@ class Site:
     bodies: dict[str, str] = field(default_factory=dict)     # notice path → rendered body
     sources: dict[str, Source] = field(default_factory=dict)  # rel → parsed source (notices, when building)
     passed: frozenset[str] = frozenset()  # personal numbers the checks let through on purpose, in published files
+    attachments: attachments.Plan = field(default_factory=attachments.Plan)  # what the notices link, and where it goes
 
     @property
     def errors(self) -> list[Problem]:
@@ -105,7 +109,7 @@ class Site:
 
     @cached_property
     def _published(self) -> frozenset[str]:
-        return frozenset(f.rel for f in self.files if f.kind != NOTICE) - self.held_back - self.drafts
+        return frozenset(f.rel for f in self.files if f.kind not in (NOTICE, ATTACHMENT)) - self.held_back - self.drafts
 
 
 class Cache(Protocol):
@@ -177,6 +181,8 @@ def discover(config: Config) -> tuple[list[SiteFile], list[Problem]]:
                 found.append(SiteFile(rel, PAGE))
             elif kind == STATIC:
                 found.append(SiteFile(rel, STATIC))
+            elif kind == NOTICE:  # published if a notice links it; assemble() names it otherwise
+                found.append(SiteFile(rel, ATTACHMENT))
             else:  # not published: never without a word
                 problems.append(_skipped(name(rel), basename, full, page_folder=kind is None))
     return found, problems
@@ -197,8 +203,8 @@ def _skipped(path: str, basename: str, full: str, *, page_folder: bool) -> Probl
     if page_folder:
         return warning(path, 1, "file.skipped", "页面文件夹里只读取 .md 和 .html 页面，这个文件不会公开。"
                        "请把页面另存为 .md（Markdown）或 .html。")
-    return warning(path, 1, "file.skipped", "这个文件不会公开：只有 .md 公告会被读取。要公开的图片、表格、扫描件，"
-                   "请放进 images 文件夹（设置中的 STATIC_PATHS），并在公告正文中链接它。")
+    return warning(path, 1, "file.skipped", "没有公告链接这个文件，所以它不会公开。要把它作为附件公开，"
+                   "请在公告正文中按文件名链接它：图片写 ![说明](文件名.jpg)，其他文件写 [说明](文件名.pdf)。")
 
 
 def kind_of(config: Config, rel: str) -> str | None:
@@ -292,6 +298,8 @@ def _work(job: _Job) -> FileResult:
     """Read and check one file; an unexpected failure is the problem ``internal`` on it."""
     config = _config
     try:
+        if job.file.kind == ATTACHMENT:
+            return FileResult(job.file)  # read in assemble(), once a notice links it
         if job.file.kind == NOTICE and job.cached is not None:
             return _notice(job, config, *job.cached)
         data = (config.content_dir / job.file.rel).read_bytes()
@@ -318,8 +326,9 @@ def _notice(job: _Job, config: Config, source: Source, rendered: str | None) -> 
     if notice is not None:
         notice = replace(notice, body="")  # nothing after the per-file checks reads it; it need not travel
     # The source travels back only for a build: the content cache keeps it, the last gate reads it.
+    links = attachments.find_links(source.body, source.body_line) if notice is not None else ()
     return FileResult(job.file, tuple(problems), notice, source if _render else None, rendered,
-                      passed=frozenset(passed))
+                      passed=frozenset(passed), links=links)
 
 
 # -- the whole site ---------------------------------------------------------------
@@ -365,24 +374,55 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
         if result.file.kind != NOTICE:
             problems.extend(result.problems)
     problems.extend(_page_addresses(results, prefix))
+    valid = {n.path for n in notices}
+    linking = [attachments.NoticeLinks(r.file.rel, r.notice.path, r.notice.url,
+                                       config.board(r.notice.board).sections[r.notice.category].privacy, r.links)
+               for r in results if r.notice is not None and r.links and r.notice.path in valid]
+    plan = _attachments(config, files, problems, linking, prefix, measure=any(r.rendered is not None for r in results))
     if previous is not None:
         read = [_name(r.file.rel, prefix) for r in results if r.file.kind == NOTICE]
         problems.extend(records.compare(previous, notices, read, config.today))
     problems = sorted(set(problems))
     by_name = {_name(f.rel, prefix): f.rel for f in files}
     held = {by_name[p.file] for p in problems if p.is_error and p.file in by_name}
+    waiting = attachments.held_notices(plan, held, linking, lambda rel: _name(rel, prefix))
+    if waiting:  # notices that link a file held back for its own errors wait for it
+        problems = sorted(set(problems) | set(waiting))
+        held |= {by_name[p.file] for p in waiting if p.file in by_name}
     published = {n.path for n in notices}
     held |= {r.file.rel for r in results if r.file.kind == NOTICE and r.notice is not None
              and r.notice.path not in published}
     notices = [n for n in notices if by_name.get(n.path) not in held]
     bodies = {r.notice.path: r.rendered for r in results if r.notice is not None and r.rendered is not None}
+    plan.keep(n.path for n in notices)
+    urls = {n.path: n.url for n in notices}
+    for path, body in bodies.items():
+        if path in urls and (path in plan.targets or path in plan.pages):
+            bodies[path] = attachments.rewrite(body, urls[path],
+                                               plan.targets.get(path, {}), plan.pages.get(path, {}), plan.files)
     return Site(
         config=config, files=files, notices=notices, problems=problems,
         township=build_township(config, notices), held_back=frozenset(held),
         drafts=frozenset(r.file.rel for r in results if r.draft), bodies=bodies,
         sources={r.file.rel: r.source for r in results if r.source is not None},
-        passed=frozenset(n for r in results if r.ok and r.file.rel not in held for n in r.passed),
+        passed=frozenset(n for r in results if r.ok and r.file.rel not in held for n in r.passed) | plan.passed,
+        attachments=plan,
     )
+
+
+def _attachments(config: Config, files: list[SiteFile], problems: list[Problem], linking: list, prefix: str, *,
+                 measure: bool) -> attachments.Plan:
+    """Resolve the notices' links (their problems go into ``problems``); a file beside the notices that no
+    notice links is named, never published in silence."""
+    plan = attachments.plan(config, linking, {f.rel: f.kind for f in files}, lambda rel: _name(rel, prefix),
+                            measure=measure)
+    problems.extend(plan.problems)
+    root = config.content_dir
+    for file in files:
+        if file.kind == ATTACHMENT and file.rel not in plan.sources:
+            problems.append(_skipped(_name(file.rel, prefix), posixpath.basename(file.rel), str(root / file.rel),
+                                     page_folder=False))
+    return plan
 
 
 def _page_addresses(results: list[FileResult], prefix: str) -> list[Problem]:

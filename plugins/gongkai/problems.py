@@ -43,6 +43,11 @@ CODES: dict[str, str] = {
     "html.unsafe": "页面中的脚本、样式或事件属性已被删除",
     "template": "网站模板出错",
     "output.privacy": "生成的网站文件中出现了个人号码（最后一道检查）",
+    "attachment.missing": "公告链接的文件（附件、图片）不存在",
+    "attachment.refused": "不公开这种类型的附件（程序、网页、压缩包等），或附件本身有错误",
+    "attachment.too-large": "附件超过大小上限（GONGKAI_ATTACHMENT_MAX_MB）",
+    "attachment.broken": "图片无法读取，因而无法去掉其中的拍摄位置等信息",
+    "attachment.clash": "两个附件发布后的网址相同，会互相覆盖",
     "internal": "读取或检查这个文件时发生了意外错误",
 }
 
