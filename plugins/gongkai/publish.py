@@ -690,7 +690,7 @@ def _address(config: Config, target: Target) -> str:
 
 
 def run(settings: Path | str, to: str | None, *, rollback_: bool = False, ssh: str | None = None,
-        today: str | None = None, keep: int = KEEP, say: Callable[[str], None] = print) -> list:
+        today: str | None = None, keep: int = KEEP, say: Callable[[str], None] = print, force: bool = False) -> list:
     """``gongkai publish``: everything the command does, for the command line to call.
 
     Returns the errors of files held back from the release that went live (empty when none).
@@ -703,6 +703,12 @@ def run(settings: Path | str, to: str | None, *, rollback_: bool = False, ssh: s
     if not to:
         raise TargetError("请用 --to 写明发布到哪里，例如 --to /srv/www/gongkai 或 --to user@host:/srv/www/gongkai"
                           "（也可在 publishconf.py 中写 GONGKAI_PUBLISH_TO）。")
+    from .publish_s3 import is_s3
+
+    if is_s3(to):  # object storage: its own module (publish_s3.py)
+        from .publish_s3 import run as run_s3
+
+        return run_s3(settings, to, rollback_=rollback_, today=today, keep=keep, force=force, say=say)
     plan = Plan(settings=settings, config=config, target=parse_target(to), own=own, today=today, keep=keep)
     if plan.target.host:
         plan = replace(plan, ssh=ssh_command(ssh))
