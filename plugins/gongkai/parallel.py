@@ -6,6 +6,10 @@ item (the settings, above all) reaches them through the executor's
 initializer, never through module globals set before a ``fork``: the same
 code runs under ``spawn``, the only start method on Windows, where clerks'
 computers are.
+
+To see where the workers spend their time, set ``GONGKAI_PROFILE_WORKERS``
+to a folder: every worker then runs under :mod:`cProfile` and writes
+``worker-<pid>.prof`` there when it ends (``bench/run.py`` merges them).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ R = TypeVar("R")
 
 PARALLEL_FROM = 1000  # items; below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
+PROFILE_ENV = "GONGKAI_PROFILE_WORKERS"
 
 
 def workers() -> int:
@@ -41,5 +46,23 @@ def pool_map(fn: Callable[[T], R], items: Sequence[T], *, initializer: Callable[
             initializer(*initargs)
         return [fn(item) for item in items]
     context = multiprocessing.get_context()
+    profile_dir = os.environ.get(PROFILE_ENV)
+    if profile_dir:
+        initializer, initargs = _profiled, (profile_dir, initializer, initargs)
     with ProcessPoolExecutor(count, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (count * 4))))
+
+
+def _profiled(folder: str, initializer: Callable[..., Any] | None, initargs: tuple) -> None:
+    """A worker's initializer under ``GONGKAI_PROFILE_WORKERS``: profile the rest of its life, the
+    initializer included, and write the profile when the worker ends."""
+    import cProfile
+    from multiprocessing import util
+
+    profiler = cProfile.Profile()
+    path = os.path.join(folder, f"worker-{os.getpid()}.prof")
+    util.Finalize(None, profiler.dump_stats, args=(path,), exitpriority=100)
+    util.Finalize(None, profiler.disable, exitpriority=101)  # higher priority: runs first
+    profiler.enable()
+    if initializer is not None:
+        initializer(*initargs)
