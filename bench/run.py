@@ -661,6 +661,62 @@ def shares(site: Path, results: dict) -> list[str]:
     return out
 
 
+
+# The same, with the worker pool as a user runs it: the parent under cProfile,
+# every worker writing its own profile (GONGKAI_PROFILE_WORKERS, gongkai/parallel.py).
+POOL_PROFILER = r"""
+import cProfile, runpy, sys
+out, sys.argv = sys.argv[1], ["gongkai", *sys.argv[2:]]
+cProfile.run("runpy.run_module('gongkai.cli', run_name='__main__', alter_sys=True)", out)
+"""
+
+PHASES = (("importing modules", "_find_and_load", ""), ("reading the settings", "load_site", "cli/common.py"),
+          ("finding the files", "discover", "gongkai/pipeline.py"),
+          ("waiting for the workers", "pool_map", "gongkai/parallel.py"),
+          ("checks across files, the township model", "assemble", "gongkai/pipeline.py"),
+          ("the report", "report", "gongkai/model.py"))
+
+
+def profile_pool(site: Path, work: Path, notices: int, top: int = 15) -> str:
+    """``gongkai check`` with its worker pool: the parent's phases and the workers' hot spots."""
+    folder = work / "workers"
+    rmtree(folder)
+    folder.mkdir(parents=True)
+    out = work / "check-parent.prof"
+    proc = subprocess.run([sys.executable, "-c", POOL_PROFILER, str(out), "check", "-s", "pelicanconf.py"], cwd=site,
+                          capture_output=True, text=True, env={**os.environ, "GONGKAI_PROFILE_WORKERS": str(folder)})
+    workers = sorted(folder.glob("worker-*.prof"))
+    if not out.exists() or not workers:
+        return f"Profiling `gongkai check` with its workers failed:\n\n```\n{proc.stderr[-3000:]}\n```\n"
+    parent = pstats.Stats(str(out))
+    total = parent.total_tt
+    lines = [f"`gongkai check -s pelicanconf.py` under cProfile with its worker pool, N = {notices}: the parent "
+             f"process ({total:.2f} s profiled) and {len(workers)} workers, each profiled on its own "
+             "(`GONGKAI_PROFILE_WORKERS`).", "", "The parent, phase by phase:", "",
+             "| phase | cumulative s | % |", "|---|---:|---:|"]
+    for label, name, where in PHASES:
+        value = max((v[3] for (f, _, n), v in parent.stats.items() if n == name and where in _where(f)), default=0.0)
+        lines.append(f"| {label} | {value:.2f} | {100 * value / total:.0f} |")
+    merged = pstats.Stats(*map(str, workers))
+    wtotal = merged.total_tt
+    entries = merged.stats.items()
+    by_package: dict[str, float] = {}
+    for (filename, _, _), (_, _, tottime, _, _) in entries:
+        by_package[_package(filename)] = by_package.get(_package(filename), 0.0) + tottime
+    lines += ["", f"The workers together ({wtotal:.2f} s profiled), own time by package:", "",
+              "| package | own s | % |", "|---|---:|---:|"]
+    for key, value in sorted(by_package.items(), key=lambda kv: kv[1], reverse=True)[:8]:
+        lines.append(f"| {key} | {value:.2f} | {100 * value / wtotal:.0f} |")
+    lines += ["", "The workers' top functions by cumulative time (gongkai's own):", "",
+              "| cumulative s | % | own s | calls | function |", "|---:|---:|---:|---:|---|"]
+    ours = [(k, v) for k, v in entries if "/plugins/gongkai/" in k[0] and k[2] not in ("_work", "_profiled")]
+    for (filename, line, name), (_, ncalls, tottime, cumtime, _) in sorted(ours, key=lambda kv: kv[1][3],
+                                                                           reverse=True)[:top]:
+        lines.append(f"| {cumtime:.2f} | {100 * cumtime / wtotal:.0f} | {tottime:.2f} | {ncalls} | "
+                     f"`{name}` ({_where(filename)}:{line}) |")
+    return "\n".join(lines) + "\n"
+
+
 # -- report ----------------------------------------------------------------------------
 
 def by_name(size: dict) -> dict[str, dict]:
@@ -1067,6 +1123,7 @@ def main(argv: list[str] | None = None) -> int:
         for command in ("build", "check"):
             print(f"profiling gongkai {command} at N = {at} …", flush=True)
             results["profiles"][command] = profile(work / "gongkai", command, work, at)
+        results["profiles"]["check (with its workers)"] = profile_pool(work / "gongkai", work, at)
         if at == 5000:
             results["shares"] = shares(work / "gongkai", results)
     results["loads"] = (loads_start, os.getloadavg())
