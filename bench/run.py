@@ -384,8 +384,10 @@ def measure(s: Scenario, index: int, logs: Path, edits: int, max_load: float | N
     return result
 
 
-def run_all(items: list[Scenario], runs: int, work: Path, edits: int, max_load: float | None = None) -> None:
-    """Round-robin over the scenarios; one untimed round first when there is more than one run."""
+def run_all(items: list[Scenario], runs: int, work: Path, edits: int, max_load: float | None = None,
+            saved: Callable[[], None] = lambda: None) -> None:
+    """Round-robin over the scenarios; one untimed round first when there is more than one run.
+    ``saved`` is called after every run (the figures so far are written, in case the rest never comes)."""
     logs = work / "logs"
     rmtree(logs)
     logs.mkdir(parents=True)
@@ -406,6 +408,7 @@ def run_all(items: list[Scenario], runs: int, work: Path, edits: int, max_load: 
                 s.top = sorted(p.name + ("/" if p.is_dir() else "") for p in s.output.iterdir())
             if round_ > 0:
                 s.runs.append(r)
+                saved()
             print("  " + describe_run(s, r), flush=True)
 
 
@@ -902,7 +905,7 @@ def document(results: dict) -> str:
     ram = f"{m['ram_gb']:.0f} GB" if m["ram_gb"] else "unknown"
     loads = [r["load"] for s in sizes for x in s["scenarios"] for r in x["runs"]]
     load_median = f"{statistics.median(loads):.2f}" if loads else "—"
-    load_start, load_end = (", ".join(f"{x:.2f}" for x in values) for values in results["loads"])
+    load_start, load_end = (", ".join(f"{x:.2f}" for x in values) for values in results.get("loads", ((), ())))
     details = "\n".join(f"\n### N = {s['notices']}\n\n{detail(s)}\n" for s in sizes)
     failures = "".join(f"\n### {x['label']} at N = {s['notices']} failed\n\n```\n{x['failure']}\n```\n"
                        for s in sizes for x in s["scenarios"] if x["failure"])
@@ -914,7 +917,7 @@ def document(results: dict) -> str:
     first = sizes[0]["info"]
     cmds = "\n".join(f"- {x['label']} (in `{x['cwd']}`): `{x['command']}`" + (f" — {x['note']}" if x["note"] else "")
                      for x in sizes[-1]["scenarios"])
-    profile_text = "".join(f"\n### `gongkai {name}`\n\n{text}" for name, text in results["profiles"].items())
+    profile_text = "".join(f"\n### `gongkai {name}`\n\n{text}" for name, text in results.get("profiles", {}).items())
     if not profile_text:
         profile_text = "\nNot profiled in this run (`--no-profile`).\n"
     built = next((x for x in sizes[0]["scenarios"] if x["name"] == "build" and x["top"]), None)
@@ -1114,18 +1117,23 @@ def main(argv: list[str] | None = None) -> int:
         info["board_slugs"] = sorted(p.name for p in (work / "gongkai" / "content").iterdir() if p.is_dir())
         verify(gongkai, work / "gongkai")
         items = scenarios(work, only)
-        run_all(items, runs[n], work, args.edits, args.max_load)
-        results["sizes"].append({"notices": n, "info": info, "scenarios": [s.record() for s in items]})
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    if not args.no_profile:
-        at = args.profile_at if args.profile_at in sizes else max(sizes)
-        work = BENCH / "work" / f"n{at}"
-        for command in ("build", "check"):
-            print(f"profiling gongkai {command} at N = {at} …", flush=True)
-            results["profiles"][command] = profile(work / "gongkai", command, work, at)
-        results["profiles"]["check (with its workers)"] = profile_pool(work / "gongkai", work, at)
-        if at == 5000:
-            results["shares"] = shares(work / "gongkai", results)
+        entry = {"notices": n, "info": info, "scenarios": []}
+        results["sizes"].append(entry)
+
+        def save(entry: dict = entry, items: list[Scenario] = items) -> None:
+            entry["scenarios"] = [s.record() for s in items]
+            results["loads"] = (loads_start, os.getloadavg())
+            RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        run_all(items, runs[n], work, args.edits, args.max_load, save)
+        save()
+        if not args.no_profile and n == (args.profile_at if args.profile_at in sizes else max(sizes)):
+            for command in ("build", "check"):
+                print(f"profiling gongkai {command} at N = {n} …", flush=True)
+                results["profiles"][command] = profile(work / "gongkai", command, work, n)
+            results["profiles"]["check (with its workers)"] = profile_pool(work / "gongkai", work, n)
+            if n == 5000:
+                results["shares"] = shares(work / "gongkai", results)
+            save()
     results["loads"] = (loads_start, os.getloadavg())
     results["code_changed"] = None if code_state() == state_start else (state_start, code_state())
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -165,6 +165,24 @@ def test_an_id_column_in_a_low_income_roster_is_refused_then_dropped_on_request(
     assert not [p for p in problems_of(minimal, notice) if p["severity"] == "error"]
 
 
+def test_a_ledger_export_with_a_spaced_total_and_a_running_balance(minimal, tmp_path):
+    """A 明细账 as finance software exports it: 期初余额, a 余额 column whose 本月合计 row holds the closing
+    balance (not a sum), 合  计 padded with spaces, 本年累计 below. It imports, and its padded 合计 is checked."""
+    rows = [["日期", "摘要", "借方", "贷方", "余额"],
+            ["10-01", "期初余额", None, None, 5000],
+            ["10-08", "收到转移支付", 3000, None, 8000],
+            ["10-12", "购办公用品", None, 500, 7500],
+            ["", "本月合  计", 3000, 500, 7500],
+            ["", "本年累计", 36000, 28500, 7500]]
+    formats = {"C2:E7": "#,##0.00"}
+    _, notice, err = imported(minimal, workbook(tmp_path / "明细账.xlsx", rows, formats=formats), *FINANCE)
+    assert notice is not None, err
+    assert table_of(notice)[4] == ["", "本月合  计", "3,000.00", "500.00", "7,500.00"]
+    rows[4][3] = 600
+    _, notice, err = imported(minimal, workbook(tmp_path / "错账.xlsx", rows, formats=formats), *FINANCE, "--title", "错账")
+    assert notice is None and "第 5 行" in err and "“贷方”一列" in err and "余额" not in err
+
+
 def test_merged_header_cells_name_every_column(minimal, tmp_path):
     """A two-row header: 户主姓名 merged downwards, 补贴 merged across 面积 and 金额."""
     file = workbook(tmp_path / "补贴.xlsx", [
@@ -308,6 +326,15 @@ def test_a_pasted_table_without_its_header_and_an_indented_line_are_read_right(m
     minimal.write("township/finance/2026-10.md", PASTED.split("十月")[0] + body)
     codes = [p["code"] for p in minimal.check_json()["problems"] if p["file"].endswith("2026-10.md")]
     assert codes.count("table.pasted") == 1 and "table.total" not in codes
+
+
+def test_check_reads_a_padded_total_and_leaves_a_running_balance_alone(minimal):
+    """The same rule in a notice: 合　计 (a full-width space) is a 合计 row; a 余额 column is not added up."""
+    body = ("| 摘要 | 收入 | 余额 |\n|---|---:|---:|\n| 期初 | | 1,000.00 |\n| 租金 | 3,000.00 | 4,000.00 |\n"
+            "| 鱼塘 | 500.00 | 4,500.00 |\n| 合　计 | 3,600.00 | 4,500.00 |\n")
+    minimal.write("township/finance/2026-10.md", PASTED.split("十月")[0] + body)
+    found = [p for p in minimal.check_json()["problems"] if p["file"].endswith("2026-10.md") and p["code"] == "table.total"]
+    assert [(p["line"], "“收入”一列" in p["message"]) for p in found] == [(13, True)]
 
 
 def test_a_pasted_roster_with_an_id_column_is_refused(minimal):

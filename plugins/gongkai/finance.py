@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .notices import FieldError, Notice, amount
 from .periods import Period
-from .tables import SUBTOTAL, body_rows, headers, mentions_totals, pasted, row_kind
+from .tables import RUNNING_WORDS, SUBTOTAL, body_rows, headers, mentions_totals, pasted, row_kind
 
 FEN = Decimal("0.01")
 
@@ -110,8 +110,9 @@ def _check_table(header: list[str], rows: list[tuple[int, list[str]]]) -> Iterat
         return
     totals = [cells for (_, cells), kind in zip(rows, kinds, strict=True) if kind]
     # Only columns with a number in some total row are summed: names and notes cost nothing.
-    columns = [col for col in range(1, len(header))
-               if any(col < len(cells) and parse_amount(cells[col]) is not None for cells in totals)]
+    # A running balance (余额) is not added up: its 合计 row holds the closing balance.
+    columns = [col for col in range(1, len(header)) if not any(word in header[col] for word in RUNNING_WORDS)
+               and any(col < len(cells) and parse_amount(cells[col]) is not None for cells in totals)]
     found: list[tuple[int, int, str]] = []
     for col in columns:
         numeric = True  # summed only while every filled cell above is a number

@@ -384,7 +384,8 @@ def shape(table: Table, *, category_name: str, private: bool, drop: Sequence[str
     if not body:
         raise ImportFailure(f"{table.name} 的表格只有表头“{'、'.join(h for h in header if h)}”，没有内容行。")
     kinds = [tables.row_kind(r) for r in body]
-    if not any(kinds) and add_total:
+    cumulative = any("累计" in "".join(r[:2]) for r in body)  # 本年累计 is no row to add to this period's
+    if not any(kinds) and add_total and not cumulative:
         total = computed_total(header, body)
         if total is not None:
             body.append(total)
@@ -480,7 +481,7 @@ def computed_total(header: list[str], body: list[list[str]]) -> list[str] | None
     total = ["合计"] + [""] * (len(header) - 1)
     found = False
     for c in range(1, len(header)):
-        if any(word in header[c] for word in _NOT_SUMMED):
+        if any(word in header[c] for word in (*_NOT_SUMMED, *tables.RUNNING_WORDS)):
             continue
         cells = [r[c] for r in body if r[c]]
         values = [finance.parse_amount(cell) for cell in cells]

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 TOTAL_WORDS = ("合计", "总计")  # the sum of every row above
 SUBTOTAL_WORDS = ("小计",)  # the sum of the rows since the previous 小计
 TOTAL, SUBTOTAL = "total", "subtotal"
+RUNNING_WORDS = ("余额",)  # a running balance (a ledger's 余额 column): never the sum of the rows above
+_SPACED_TOTAL = re.compile(r"[合总小]\s*计")  # 合  计, as finance software pads it
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -64,7 +66,7 @@ def split_row(line: str) -> list[str]:
 
 def row_kind(cells: list[str]) -> str | None:
     """TOTAL or SUBTOTAL when the row's label (its first two cells) says so, else None."""
-    label = "".join(cells[:2])
+    label = re.sub(r"\s+", "", "".join(cells[:2]))  # 合　计 is 合计
     if any(w in label for w in SUBTOTAL_WORDS):
         return SUBTOTAL
     if any(w in label for w in TOTAL_WORDS):
@@ -74,4 +76,4 @@ def row_kind(cells: list[str]) -> str | None:
 
 def mentions_totals(text: str) -> bool:
     """Whether ``text`` could hold a total row at all (a quick test before parsing)."""
-    return any(word in text for word in (*TOTAL_WORDS, *SUBTOTAL_WORDS))
+    return any(word in text for word in (*TOTAL_WORDS, *SUBTOTAL_WORDS)) or bool(_SPACED_TOTAL.search(text))
