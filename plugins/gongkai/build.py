@@ -86,6 +86,10 @@ def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, o
                   STATIC_PATHS=list(config.static_dirs))
     values["OUTPUT_PATH"] = str(check_output(Path(absolute(str(output))), config) if output else config.output_dir)
     values["CACHE_PATH"] = absolute(str(own.get("CACHE_PATH") or "cache"))
+    if config.is_county and not config.content_dir.is_dir():  # a county needs no pages of its own; Pelican needs a folder
+        empty = Path(values["CACHE_PATH"]) / "gongkai-county" / "no-content"
+        empty.mkdir(parents=True, exist_ok=True)
+        values["PATH"] = str(empty)
     theme = own.get("THEME")
     values["THEME"] = absolute(theme) if theme and (base / theme).exists() else (theme or str(THEME_DIR))
     values["PLUGIN_PATHS"] = [absolute(p) for p in own.get("PLUGIN_PATHS") or []]

@@ -105,8 +105,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_CATEGORIES", "{slug: category}", None, lambda k, v, _: _read_categories(v or DEFAULT_CATEGORIES),
             "The categories: `{slug: {name, cycle, …}}`.",
             '{"finance": {"name": "财务公开", "cycle": "monthly", "grace_days": 10}}', "the five below"),
-    Setting("GONGKAI_BOARDS", "list of boards", (), lambda k, v, earlier: _read_boards(v, earlier["GONGKAI_CATEGORIES"]),
-            "The boards: a list of `{slug, name, kind, categories, cycles, contacts}`. At least one is required.",
+    Setting("GONGKAI_TOWNSHIPS", "list of townships", (), lambda k, v, _: _county().read_townships(k, v),
+            "Makes this a county site: the townships whose published `status.json` `gongkai build` reads, a list of "
+            "`{slug, name, status, url}` (`status`: the address of the township's status.json, or a path to it; "
+            "`url`: its public address when status.json does not say). See docs/county.md.",
+            '[{"slug": "dongdadi", "name": "东大地乡", "status": "https://dongdadi.example.gov.cn/status.json"}]', "none"),
+    Setting("GONGKAI_COUNTY_SCORING", "{rule: number}", None, lambda k, v, _: _county().read_scoring(k, v),
+            "A county site's assessment rules (考核): points off per overdue section and per week overdue, the cap, "
+            "the scores for a green and an amber light, and the inspection's veto indicators (days the newest "
+            "disclosure may be old, days a section may stay idle, how many empty sections veto). Keys left out keep "
+            "their defaults.", '{"per_overdue_section": 3, "max_deduction": 30}',
+            "`{\"full\": 100, \"per_overdue_section\": 2, \"per_overdue_week\": 1, \"max_deduction\": 40, "
+            "\"green\": 90, \"amber\": 75, \"home_idle_days\": 14, \"section_idle_days\": 180, \"empty_sections\": 5}`"),
+    Setting("GONGKAI_BOARDS", "list of boards", (), lambda k, v, earlier: _read_boards(
+                v, earlier["GONGKAI_CATEGORIES"], county=bool(earlier["GONGKAI_TOWNSHIPS"])),
+            "The boards: a list of `{slug, name, kind, categories, cycles, contacts}`. At least one is required "
+            "(none on a county site).",
             '[{"slug": "nanwan", "name": "南湾村", "kind": "village"}]', "none"),
     Setting("GONGKAI_HOLIDAYS", "list of dates", (), lambda k, v, _: _date_set(k, v),
             "Extra official holidays (dates) for the working-day count.", '["2027-01-01"]'),
@@ -234,6 +248,13 @@ class Config:
     ignore_files: tuple[str, ...] = ()           # IGNORE_FILES (patterns of names)
     author: str = ""                             # AUTHOR
     output_dir: Path = Path("output")            # OUTPUT_PATH, resolved
+    townships: tuple = ()                        # GONGKAI_TOWNSHIPS (county.TownshipSource): a county site
+    scoring: Any = None                          # GONGKAI_COUNTY_SCORING (county.Scoring)
+
+    @property
+    def is_county(self) -> bool:
+        """A county site: it aggregates the townships' status.json instead of reading notices of its own boards."""
+        return bool(self.townships)
 
     # -- lookups -------------------------------------------------------
     def board(self, slug: str) -> Board:
@@ -329,6 +350,8 @@ class Config:
             precompress=values["GONGKAI_PRECOMPRESS"],
             attachment_max_mb=values["GONGKAI_ATTACHMENT_MAX_MB"],
             publish_to=values["GONGKAI_PUBLISH_TO"],
+            townships=values["GONGKAI_TOWNSHIPS"],
+            scoring=values["GONGKAI_COUNTY_SCORING"],
             page_dirs=page_dirs,
             static_dirs=static_dirs,
             ignore_files=ignore,
@@ -563,7 +586,14 @@ def _slug_hint(slug: Any) -> str:
     return f"现在是 {slug!r}" + (f"，是否想写 {fixed!r}？" if fixed and fixed != slug else "。")
 
 
-def _read_boards(raw: Any, categories: Mapping[str, Category]) -> tuple[Board, ...]:
+def _county():
+    """county.py, which reads the county settings; imported when read (it imports this module)."""
+    from . import county
+
+    return county
+
+
+def _read_boards(raw: Any, categories: Mapping[str, Category], county: bool = False) -> tuple[Board, ...]:
     key = "GONGKAI_BOARDS"
     if isinstance(raw, (str, bytes, Mapping)) or not hasattr(raw, "__iter__"):
         raise SettingsError(key, "应为列表：[{\"slug\": \"nanwan\", \"name\": \"南湾村\", …}, …]。")
@@ -620,7 +650,7 @@ def _read_boards(raw: Any, categories: Mapping[str, Category]) -> tuple[Board, .
         contacts = _str_mapping(f"{where}['contacts']", item.get("contacts", {}))
         boards.append(Board(slug=slug, name=name, kind=kind, categories=tuple(cats),
                             sections=FrozenMap(sections), contacts=contacts))
-    if not boards:
+    if not boards and not county:
         raise SettingsError(key, "至少要有一个公开栏。请在 pelicanconf.py 中写明，例如 GONGKAI_BOARDS = "
                             "[{\"slug\": \"nanwan\", \"name\": \"南湾村\", \"kind\": \"village\"}]。")
     return tuple(boards)

@@ -49,6 +49,8 @@ CODES: dict[str, str] = {
     "attachment.broken": "图片无法读取，因而无法去掉其中的拍摄位置等信息",
     "attachment.clash": "两个附件发布后的网址相同，会互相覆盖",
     "internal": "读取或检查这个文件时发生了意外错误",
+    "county.unreachable": "县级汇总读不到某个乡镇的 status.json（显示上一份及其时间）",
+    "county.invalid": "某个乡镇的 status.json 不是有效的 gongkai 状态文件（显示上一份及其时间）",
 }
 
 

@@ -32,6 +32,13 @@ def build_once(settings_path: Path, own: dict, config: Config, output: str | Non
     if built.failed:
         print(f"但检查发现错误（见上文）：有错误的 {held} 个文件没有发布，其余照常生成。请改正后重新生成。"
               if held else "但生成时发现错误（见上文），请改正后重新生成。", file=sys.stderr)
+    if config.is_county:  # a county's summary: its townships, from the county.json just written
+        import json
+
+        from ..county import summary
+
+        print("\n".join(summary(json.loads((built.output / "county.json").read_text(encoding="utf-8")))), flush=True)
+        return built
     print("\n".join(format_sections(data, config)), flush=True)
     return built
 

@@ -57,7 +57,7 @@ def load_site(args: argparse.Namespace) -> tuple[Path, dict, Config]:
         if not content.is_dir():
             raise UsageError(f"找不到公告目录 {path}。请写公告所在的文件夹，例如 content。")
         config = dataclasses.replace(config, content_dir=content)
-    elif not config.content_dir.is_dir():
+    elif not config.content_dir.is_dir() and not config.is_county:  # a county site may have no pages of its own
         raise UsageError(f"找不到公告目录 {config.content_dir}。请检查设置中的 PATH。")
     return settings_path, settings, config
 

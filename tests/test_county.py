@@ -1,0 +1,226 @@
+"""A county site over real township sites served on 127.0.0.1.
+
+Three township sites are built here (tests/sites/minimal, twice renamed) and
+served by real HTTP servers; a county site lists them and one more township
+that never answers. The county is built twice, as a county office would run
+it on two days:
+
+1. every township answers: the county home, the township pages, the overdue
+   list (each row links to the township's own section page, which the test
+   fetches), ``/county.json`` and the feed;
+2. the first township has moved on to a later day (a section became overdue),
+   the second returns an HTML error page instead of its status.json, the
+   third is unreachable (its server stopped): both are shown from their last
+   good copy with its age and reported with a code; the feed has the newly
+   overdue section.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import socket
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import Site, copy_site, run_gongkai
+
+LATER = "2027-02-15"  # nanwan's Q4 finance (due 2027-01-10) is overdue by then
+ATOM = "{http://www.w3.org/2005/Atom}"
+SCORING = {"per_overdue_section": 3, "per_overdue_week": 0.5, "max_deduction": 30, "green": 95, "amber": 80}
+
+
+class _Server:
+    """A static file server on 127.0.0.1 in a thread, as a township's web server."""
+
+    def __init__(self, root: Path):
+        handler = functools.partial(_Quiet, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _township(tmp: Path, name: str, sitename: str) -> Site:
+    site = copy_site("minimal", tmp)
+    shutil.move(site.root, tmp / name)
+    site = Site(tmp / name)
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + f"\nSITENAME = {sitename!r}\nGONGKAI_SEARCH = False\n",
+                        encoding="utf-8")
+    site.build()
+    return site
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory) -> Iterator[dict]:
+    tmp = tmp_path_factory.mktemp("county")
+    towns = {name: _township(tmp, name, sitename) for name, sitename in
+             (("dongdadi", "东大地乡信息公开"), ("xishan", "西山镇信息公开"), ("beihe", "北河乡信息公开"))}
+    main = _Server(tmp)             # dongdadi and xishan
+    beihe = _Server(towns["beihe"].output)  # beihe on its own server, stopped before the second build
+    try:
+        root = tmp / "county"
+        root.mkdir()
+        townships = [
+            {"slug": "dongdadi", "name": "东大地乡", "status": f"{main.url}/dongdadi/output/status.json"},
+            {"slug": "xishan", "name": "西山镇", "status": f"{main.url}/xishan/output/status.json"},
+            {"slug": "beihe", "name": "北河乡", "status": f"{beihe.url}/status.json"},
+            {"slug": "nanshan", "name": "南山乡", "status": f"http://127.0.0.1:{_closed_port()}/status.json"},
+        ]
+        (root / "pelicanconf.py").write_text(
+            f'SITENAME = "示范县政务公开"\nTIMEZONE = "Asia/Shanghai"\nGONGKAI_TOWNSHIPS = {townships!r}\n'
+            f"GONGKAI_COUNTY_SCORING = {SCORING!r}\nGONGKAI_SEARCH = False\n", encoding="utf-8")
+        first = run_gongkai("build", cwd=root)
+        snapshot = {p.relative_to(root / "output").as_posix(): p.read_bytes() for p in (root / "output").rglob("*")
+                    if p.is_file()}
+        # The second day: dongdadi rebuilt later, xishan broken, beihe gone.
+        towns["dongdadi"].build(today=LATER)
+        (towns["xishan"].output / "status.json").write_text("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>",
+                                                            encoding="utf-8")
+        beihe.stop()
+        second = run_gongkai("build", cwd=root, today=LATER)
+        yield {"root": root, "first": first, "second": second, "snapshot": snapshot, "main": main, "towns": towns}
+    finally:
+        main.stop()
+        if beihe.thread.is_alive():
+            beihe.stop()
+
+
+def _soup(root: Path, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((root / "output" / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+def _first_soup(county: dict, rel: str) -> BeautifulSoup:
+    return BeautifulSoup(county["snapshot"][rel].decode("utf-8"), "html.parser")
+
+
+def test_township_status_json_says_what_a_county_needs(county):
+    status = json.loads(urlopen(f"{county['main'].url}/dongdadi/output/status.json").read())
+    assert status["site"]["name"] == "东大地乡信息公开" and status["site"]["built_at"]
+    assert {b["slug"]: b["kind"] for b in status["boards"]} == {"township": "township", "nanwan": "village"}
+    assert all(set(b) >= {"slug", "name", "kind", "status", "on_time"} for b in status["boards"])
+    assert all(s["url"] == f"{s['board']}/{s['category']}/index.html" and s["name"] for s in status["sections"])
+    assert {"today", "notices", "sections", "problems"} <= set(status)  # every key it had before
+
+
+def test_first_build_shows_every_township_and_village(county):
+    assert county["first"].returncode == 0, county["first"].stdout + county["first"].stderr
+    assert "Traceback" not in county["first"].stderr
+    home = _first_soup(county, "index.html")
+    rows = {r["data-township"]: r for r in home.select("tr[data-township]")}
+    assert list(rows) == ["dongdadi", "xishan", "beihe", "nanshan"]
+    assert "红灯" in rows["dongdadi"].get_text()  # four overdue sections, some for months: vetoed
+    assert "无数据" in rows["nanshan"].get_text()
+    # Villages: each township's boards, with status and rate.
+    villages = home.select("#villages-dongdadi tr[data-board]")
+    assert {v["data-board"] for v in villages} == {"dongdadi/township", "dongdadi/nanwan"}
+    # The rule sits beside the scores, with the county's own numbers.
+    rule = home.select_one("#county-rule").get_text()
+    assert "每个逾期栏目扣 3 分" in rule and "最多扣 30 分" in rule and "95 分及以上为绿灯" in rule
+    working = rows["dongdadi"].select_one(".gk-light__working").get_text()
+    assert re.search(r"逾期栏目 4 个 × 3 分 \+ 逾期 \d+ 周 × 0\.5 分 = 扣 [\d.]+ 分（封顶扣 30 分），得 70 分", working), working
+    # The one township never read is a warning with its code, not a failure.
+    assert "county.unreachable" in county["first"].stderr and "南山乡" in county["first"].stderr
+
+
+def test_overdue_list_is_worst_first_and_links_to_each_township_section(county):
+    page = _soup(county["root"], "overdue/index.html")
+    rows = page.select("tr[data-section]")
+    days = [int(r.select_one("td.gk-num").get_text()) for r in rows]
+    assert days == sorted(days, reverse=True) and len(rows) >= 4
+    main = county["main"].url
+    for row in rows:
+        link = row.select_one("th a")["href"]
+        township, board, category = row["data-section"].split("/")
+        if township == "dongdadi":
+            assert link == f"{main}/dongdadi/output/{board}/{category}/index.html"
+            assert urlopen(link).status == 200  # the township's own section page
+        if township in ("xishan", "beihe"):  # from their last good copies, with the age shown
+            assert "前的数据" in row.get_text()
+
+
+def test_second_build_keeps_the_last_good_copy_with_its_age(county):
+    result = county["second"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(r"warning county\.invalid: 西山镇（xishan）的公开状态读到的不是有效的 status\.json：.*像是网页", result.stderr)
+    assert re.search(r"warning county\.unreachable: 北河乡（beihe）.*无法连接", result.stderr)
+    assert re.search(r"暂用 .* 读取的上一份（\d+ 分钟前）", result.stderr)
+    home = _soup(county["root"], "index.html")
+    stale = home.select_one(".gk-county__stale").get_text()
+    for name in ("西山镇", "北河乡", "南山乡"):
+        assert name in stale
+    assert "county.invalid" in stale and "county.unreachable" in stale
+    rows = {r["data-township"]: r for r in home.select("tr[data-township]")}
+    assert "分钟前" in rows["xishan"].get_text() and "分钟前" in rows["beihe"].get_text()
+    assert rows["xishan"]["data-light"] != "unknown"  # not a blank: the last good copy is scored
+    page = _soup(county["root"], "townships/xishan.html")
+    assert "county.invalid" in page.get_text() and "分钟前" in page.get_text()
+    assert page.select("li[data-status='overdue']")
+
+
+def test_county_json(county):
+    data = json.loads((county["root"] / "output" / "county.json").read_text(encoding="utf-8"))
+    assert data["today"] == LATER
+    by_slug = {t["slug"]: t for t in data["townships"]}
+    assert by_slug["dongdadi"]["fresh"] and by_slug["dongdadi"]["problem"] is None
+    assert by_slug["xishan"]["problem"]["code"] == "county.invalid" and not by_slug["xishan"]["fresh"]
+    assert by_slug["beihe"]["problem"]["code"] == "county.unreachable" and by_slug["beihe"]["read_at"]
+    assert by_slug["nanshan"]["read_at"] is None and by_slug["nanshan"]["score"] is None
+    assert data["scoring"]["per_overdue_section"] == 3 and "每个逾期栏目扣 3 分" in data["scoring"]["rule"]
+    days = [s["days_overdue"] for s in data["overdue"]]
+    assert days == sorted(days, reverse=True)
+    assert any(s["township"] == "dongdadi" and s["board"] == "nanwan" and s["category"] == "finance" for s in data["overdue"])
+
+
+def test_feed_has_the_sections_that_became_overdue_since_the_previous_build(county):
+    feed = ET.parse(county["root"] / "output" / "feeds" / "overdue.atom.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert titles[0] == "逾期：东大地乡·南湾村·财务公开"  # new on the second day: first in the feed
+    newest = entries[0]
+    assert newest.find(f"{ATOM}link").get("href") == f"{county['main'].url}/dongdadi/output/nanwan/finance/index.html"
+    assert newest.findtext(f"{ATOM}updated").startswith(LATER)
+    assert "首次汇总" not in newest.findtext(f"{ATOM}summary")
+    # Those overdue at the first build are there too, marked as such, once each.
+    assert sum("首次汇总" in (e.findtext(f"{ATOM}summary") or "") for e in entries) >= 4
+    assert len({e.findtext(f"{ATOM}id") for e in entries}) == len(entries)
+    first = ET.fromstring(county["snapshot"]["feeds/overdue.atom.xml"])
+    assert "逾期：东大地乡·南湾村·财务公开" not in [e.findtext(f"{ATOM}title") for e in first.findall(f"{ATOM}entry")]
+
+
+def test_a_bad_township_setting_is_a_settings_error(tmp_path):
+    (tmp_path / "pelicanconf.py").write_text(
+        'GONGKAI_TOWNSHIPS = [{"slug": "东大地", "name": "东大地乡", "status": "x.json"}]\n', encoding="utf-8")
+    result = run_gongkai("build", cwd=tmp_path)
+    assert result.returncode == 2 and "GONGKAI_TOWNSHIPS[0]['slug']" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "pelicanconf.py").write_text(
+        'GONGKAI_TOWNSHIPS = [{"slug": "a", "name": "甲", "status": "a.json"}]\n'
+        'GONGKAI_COUNTY_SCORING = {"per_overdue_sections": 2}\n', encoding="utf-8")
+    result = run_gongkai("build", cwd=tmp_path)
+    assert result.returncode == 2 and "GONGKAI_COUNTY_SCORING['per_overdue_sections']" in result.stderr
