@@ -11,6 +11,7 @@ pages, the files beside them, the feeds and the printed board's PDF.
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import zipfile
@@ -199,6 +200,32 @@ def test_a_second_build_keeps_the_files_and_a_removed_link_removes_its_file(buil
     notice.write_text(notice.read_text(encoding="utf-8").replace("![记账凭证](2026-q3-voucher.jpg)", ""), encoding="utf-8")
     build(site)
     assert not voucher.exists() and not (site.output / "nanwan/finance/2026-q3-voucher.480w.jpg").exists()
+
+
+def test_a_photo_replaced_by_one_with_an_older_time_is_published_again(tmp_path):
+    """Windows keeps a file's time when it is copied from a USB stick: the new scan may look older."""
+    site = scenario(tmp_path)
+    build(site)
+    source = site.root / "content/nanwan/finance/2026-q3-voucher.jpg"
+    old = source.stat().st_mtime_ns
+    photo(source, (1200, 900))
+    os.utime(source, ns=(old - 10**12, old - 10**12))
+    build(site)
+    with Image.open(site.output / "nanwan/finance/2026-q3-voucher.jpg") as published:
+        assert published.size == (1200, 900)
+    assert not (site.output / "nanwan/finance/2026-q3-voucher.1440w.jpg").exists()
+    meta = site.soup("nanwan/finance/2026-q3.html").find("a", string="记账凭证").find_next(class_="gk-attachments__meta")
+    size = (site.output / "nanwan/finance/2026-q3-voucher.jpg").stat().st_size
+    assert meta.get_text(strip=True) == f"JPG 图片（原图），{size / 1024:.0f} KB"  # the published file's own size
+
+
+def test_a_link_to_another_notices_file_leads_to_its_page(tmp_path):
+    site = scenario(tmp_path)
+    site.write("nanwan/major-matters/2026-11-02-b.md", notice("乙", "另见[机井维修公示](../../township/major-matters/2026-10-well.md)。"))
+    assert not [p for p in problems_of(site) if p["file"].endswith("2026-11-02-b.md")]
+    build(site)
+    link = site.soup("nanwan/major-matters/2026-11-02-b.html").find("a", string="机井维修公示")
+    assert link["href"] == "../../township/major-matters/2026-10-well.html"
 
 
 # -- paper ------------------------------------------------------------------------------------------

@@ -306,6 +306,7 @@ def plan(config: Config, notices: Iterable[NoticeLinks], kinds: dict[str, str], 
     # An attachment linked from a privacy category is checked by its strict rule, wherever else it is linked.
     private = {rel for n, _, rel in resolved if n.private}
     checked: dict[str, tuple[list[Problem], int, tuple[int, int]]] = {}
+    shown_sizes: dict[str, int] = {}
     for _, _, rel in resolved:
         kind = kinds.get(rel) if rel != OUTSIDE else None
         if kind == "attachment" and rel not in checked:
@@ -327,6 +328,9 @@ def plan(config: Config, notices: Iterable[NoticeLinks], kinds: dict[str, str], 
             output = f"{posixpath.dirname(notice.url)}/" + (sub if not sub.startswith("../") else posixpath.basename(rel))
         else:
             output = rel
+        if measure and is_image(rel) and rel not in shown_sizes:  # images are published re-encoded: their own size
+            shown_sizes[rel] = _published_size(config, rel, output)
+        size = shown_sizes.get(rel, size)
         clash = result.files.get(output)
         if (clash is not None and clash.source != rel) or output in notice_urls.values():
             other = name_of(clash.source) if clash is not None else "一份公告的网页"
@@ -385,6 +389,13 @@ def _missing(notice: NoticeLinks, link: Link, rel: str, kind: str | None, lower_
             why = (f"找不到链接的文件“{shown}”（应在 {name_of(rel)}）。请把文件放在公告旁边，"
                    "并核对文件名和扩展名（Windows 可能隐藏了“.jpg”“.pdf”这样的扩展名）。")
     return error(notice.path, link.line, "attachment.missing", why)
+
+
+def _published_size(config: Config, rel: str, output: str) -> int:
+    try:
+        return published_size(config.content_dir / rel, config.output_dir / output)
+    except Exception:  # a broken image is reported by the check and not published
+        return _size(config, rel)
 
 
 def _size(config: Config, rel: str) -> int:
@@ -605,46 +616,62 @@ def _publish_one(job: tuple[str, str, str, int]) -> list[str]:
         return made  # written from the same file by an earlier build
     if not is_image(rel):
         shutil.copyfile(source, target)
-        return made
-    clean_image(Path(source), Path(target), [(Path(_output) / out, w) for out, w in variants])
+    else:
+        clean_image(Path(source), Path(target), [(Path(_output) / out, w) for out, w in variants])
+    stamp = Path(source).stat().st_mtime_ns
+    for out in made:  # the source's time: how the next build knows these were made from it
+        os.utime(Path(_output) / out, ns=(stamp, stamp))
     return made
 
 
 def _fresh(source: Path, targets: list[Path]) -> bool:
-    """Every output there and newer than its source: written by an earlier build, not to be redone."""
+    """Every output there with its source's modification time (set when written): made from this very file
+    by an earlier build. A file copied in with an older time is a different time, so it is made again."""
     try:
-        changed = source.stat().st_mtime_ns
-        return all(t.stat().st_mtime_ns > changed for t in targets)
+        stamp = source.stat().st_mtime_ns
+        return all(t.stat().st_mtime_ns == stamp for t in targets)
     except OSError:
         return False
 
 
-def clean_image(source: Path, target: Path, variants: list[tuple[Path, int]] = ()) -> list[str]:
+def clean_image(source: Path, target: Path, variants: list[tuple[Path, int]] = ()) -> None:
     """Write ``source`` to ``target`` without metadata (in place when they are the same file), and each
-    resized copy; returns the copies' names."""
-    from PIL import Image, ImageOps, ImageSequence
+    resized copy."""
+    from PIL import Image
 
-    with _open(source) as image:
-        image.load()
-        fmt = image.format or WEB_IMAGES.get(suffix_of(str(target)), "PNG")
-        icc = image.info.get("icc_profile")
-        if getattr(image, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP"):
-            frames = [_bare(frame.copy()) for frame in ImageSequence.Iterator(image)]
-            _save_atomic(frames[0], target, fmt, icc, save_all=True, append_images=frames[1:],
-                         duration=image.info.get("duration"), loop=image.info.get("loop", 0))
-            return []
-        shown = _bare(ImageOps.exif_transpose(image))
-    _save_atomic(shown, target, fmt, icc)
-    made = []
+    data, shown, fmt, icc = cleaned(source, target.suffix)
+    _write_atomic(target, data)
     for path, width in variants:
         height = max(1, round(shown.height * width / shown.width))
         copy = shown.resize((width, height), Image.Resampling.LANCZOS) if width < shown.width else shown
         copy_format = "JPEG" if path.suffix.lower() in (".jpg", ".jpeg") else WEB_IMAGES.get(path.suffix.lower(), fmt)
-        if copy_format == "JPEG" and copy.mode not in ("RGB", "L", "CMYK"):
-            copy = _flatten(copy)
-        _save_atomic(copy, path, copy_format, icc)
-        made.append(path.name)
-    return made
+        _write_atomic(path, _encode(copy, copy_format, icc))
+
+
+def cleaned(source: Path, suffix: str = ""):
+    """(bytes of the published original, its upright pixels, format, colour profile): the picture alone,
+    turned as its EXIF orientation says, with no metadata at all."""
+    from PIL import ImageOps, ImageSequence
+
+    with _open(source) as image:
+        image.load()
+        fmt = image.format or WEB_IMAGES.get(suffix.lower(), "PNG")
+        icc = image.info.get("icc_profile")
+        if getattr(image, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP"):
+            frames = [_bare(frame.copy()) for frame in ImageSequence.Iterator(image)]
+            data = _encode(frames[0], fmt, icc, save_all=True, append_images=frames[1:],
+                           duration=image.info.get("duration"), loop=image.info.get("loop", 0))
+            return data, frames[0], fmt, icc
+        shown = _bare(ImageOps.exif_transpose(image))
+    return _encode(shown, fmt, icc), shown, fmt, icc
+
+
+def published_size(source: Path, published: Path | None = None) -> int:
+    """The size of the image as published: the earlier build's file when it is newer than the source, else
+    the cleaned bytes made now (the notice page says what a tap costs, exactly)."""
+    if published is not None and _fresh(source, [published]):
+        return published.stat().st_size
+    return len(cleaned(source, source.suffix)[0])
 
 
 def _bare(image):
@@ -663,8 +690,10 @@ def _flatten(image):
     return background
 
 
-def _save_atomic(image, target: Path, fmt: str, icc: bytes | None, **options) -> None:
-    """Save through a temporary file, so a failed save never leaves half an image (or the uncleaned one)."""
+def _encode(image, fmt: str, icc: bytes | None, **options) -> bytes:
+    """The image in ``fmt``, with nothing but its pixels and colour profile."""
+    import io
+
     if fmt == "JPEG":
         options.update(quality=88, optimize=True, progressive=True)
         if image.mode not in ("RGB", "L", "CMYK"):
@@ -675,9 +704,16 @@ def _save_atomic(image, target: Path, fmt: str, icc: bytes | None, **options) ->
         options.update(quality=85)
     if icc:
         options["icc_profile"] = icc  # colours, not about anybody
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Write through a temporary file, so a failed write never leaves half an image (or the uncleaned one)."""
     temporary = target.with_name(target.name + ".part")
     try:
-        image.save(temporary, format=fmt, **options)
+        temporary.write_bytes(data)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
