@@ -1,6 +1,7 @@
 """The yearly self-check report and the catalogue, hand-computed and as built."""
 
 import datetime as dt
+import json
 
 from gongkai.config import Config
 from gongkai.model import build_township
@@ -62,12 +63,30 @@ def test_report_years_are_those_with_notices(tmp_path):
     assert township.report_years == [2026]
 
 
-def test_catalog_has_a_row_per_board_and_category(tmp_path):
+def test_catalog_has_a_row_per_category_naming_its_boards(tmp_path):
     rows = catalog_rows(Config.from_settings(SETTINGS, tmp_path))
-    assert [(r.board.slug, r.category.slug) for r in rows] == [("nanwan", "finance"), ("nanwan", "major-matters")]
+    assert [(r.category.slug, [b.slug for b in r.boards]) for r in rows] == [
+        ("finance", ["nanwan"]), ("major-matters", ["nanwan"])]
     assert rows[0].time_limit == "每月结束后 10 日内"
     assert rows[1].time_limit == "事项发生后及时公开，两次公开间隔不超过 92 日"
-    assert (rows[0].level, rows[0].category.basis) == ("村级", "组织法")
+    assert (rows[0].level, rows[0].category.basis, rows[0].responsible) == ("村级", "组织法", "南湾村村民委员会")
+    assert rows[0].exceptions == []
+
+
+def test_catalog_of_many_villages_is_one_row_per_category_with_its_exceptions(tmp_path):
+    """30 villages: five rows, not 30 tables; a board with its own cycle is named under the time limit."""
+    villages = [{"slug": f"v{i}", "name": f"第{i}村", "categories": ["finance"]} for i in range(1, 31)]
+    villages[4]["cycles"] = villages[9]["cycles"] = {"finance": "quarterly"}
+    settings = {**SETTINGS, "GONGKAI_BOARDS": [
+        {"slug": "township", "name": "东大地乡人民政府", "kind": "township", "categories": ["finance", "major-matters"]},
+        *villages]}
+    rows = catalog_rows(Config.from_settings(settings, tmp_path))
+    assert [r.category.slug for r in rows] == ["finance", "major-matters"]
+    finance_row, matters = rows
+    assert finance_row.responsible == "东大地乡人民政府；全部 30 个村的村民委员会"
+    assert finance_row.level == "乡镇级、村级"
+    assert [e.text for e in finance_row.exceptions] == ["第5村、第10村：每季度结束后 10 日内"]
+    assert (matters.responsible, matters.level) == ("东大地乡人民政府", "乡镇级")
 
 
 def test_demo_report_and_catalog_pages(demo):
@@ -80,5 +99,22 @@ def test_demo_report_and_catalog_pages(demo):
     assert "2025年第二季度（晚 8 天）" in rows["hexi/finance"]
     assert (demo.output / "reports" / "2026.html").is_file()
     catalog = demo.soup("catalog/index.html")
-    assert len(catalog.select("tr[data-section]")) == 19
+    assert len(catalog.select("table")) == 1
+    assert [tr["data-category"] for tr in catalog.select("tr[data-category]")] == [
+        "finance", "subsidies", "low-income-aid", "major-matters", "service-guides"]
     assert "《社会救助暂行办法》" in catalog.get_text()
+    # Every cell names its column for the phone layout, from the header row.
+    headers = [th.get_text(strip=True) for th in catalog.select("thead th")][1:]
+    assert [td["data-label"] for td in catalog.select("tr[data-category] td")][:len(headers)] == headers
+
+
+def test_demo_report_states_the_status_of_sections_the_rate_leaves_out(demo):
+    """A board's rate counts periods only; an overdue event or review section is named beside it."""
+    soup = demo.soup("reports/2026.html")
+    township = soup.select_one("#report-township").find_next_sibling("p").get_text(" ", strip=True)
+    assert "逾期未公开" in township and "办事指南已逾期" in township
+    status = {s["board"] + "/" + s["category"]: s["status"] for s in json.loads(
+        (demo.output / "status.json").read_text(encoding="utf-8"))["sections"]}
+    for tr in soup.select("tr[data-section]"):
+        badge = tr.select_one('td[data-label="当前状态"] .gk-badge')["class"][1]
+        assert badge == f"gk-badge--{status[tr['data-section']]}", tr["data-section"]

@@ -2,6 +2,13 @@
 
 Both are pure functions of the township model: the build renders them, and
 the same figures can be checked in tests at any pinned date.
+
+The on-time rate counts periods, so event and review sections (重大事项,
+办事指南) have none; a board at 100% may still have an overdue event
+section. The report therefore carries each section's and each board's
+status as of the report's day (the status page's), and names the overdue
+sections the rate leaves out, so report and status page never seem to
+disagree.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .config import DEFAULT_CATEGORIES, Board, Category, Config
-from .cycles import deadline
+from .cycles import OVERDUE, deadline, worst
 from .model import Section, Township
 from .periods import Month, Period, periods_from
 
@@ -70,6 +77,16 @@ class SectionYear:
     def rate(self) -> float | None:
         return self.on_time / self.owed if self.owed else None
 
+    @property
+    def counted(self) -> bool:
+        """Whether the section has periods the on-time rate counts (event and review sections do not)."""
+        return self.section.category.is_periodic and self.section.category.required
+
+    @property
+    def status(self) -> str:
+        """The section's status as of the report's day: the status page's word for it."""
+        return self.section.status.status
+
 
 class _Totals:
     """Sums over the parts of a report (a board's sections, the township's boards)."""
@@ -114,6 +131,20 @@ class BoardYear(_Totals):
     def _parts(self) -> list:
         return self.sections
 
+    @property
+    def status(self) -> str:
+        """The board's status as of the report's day: its worst section's, as on the status page."""
+        return worst(s.status for s in self.sections)
+
+    @property
+    def overdue_uncounted(self) -> list[SectionYear]:
+        """Overdue sections the on-time rate leaves out: named beside the rate."""
+        return [s for s in self.sections if s.status == OVERDUE and not s.counted]
+
+    @property
+    def overdue_now(self) -> int:
+        return sum(s.status == OVERDUE for s in self.sections)
+
 
 @dataclass
 class YearReport(_Totals):
@@ -123,6 +154,11 @@ class YearReport(_Totals):
 
     def _parts(self) -> list:
         return self.boards
+
+    @property
+    def overdue_now(self) -> int:
+        """Sections overdue as of the report's day, of every cycle."""
+        return sum(b.overdue_now for b in self.boards)
 
     @property
     def complete(self) -> bool:
@@ -173,14 +209,51 @@ def yearly_report(township: Township, year: int) -> YearReport:
 # -- the catalogue ----------------------------------------------------------
 
 
+def time_limit(category: Category) -> str:
+    """公开时限 in the catalogue's words, for a category as it applies on a board."""
+    c = category
+    if c.is_periodic:
+        unit = c.cycle_label
+        return f"{unit}结束后 {c.grace_days} 日内" if c.grace_days else f"{unit}公开一次"
+    if c.cycle == "event":
+        limit = f"，两次公开间隔不超过 {c.max_interval_days} 日" if c.max_interval_days else ""
+        return f"事项发生后及时公开{limit}"
+    return f"长期公开，每 {c.review_days} 日至少复核一次"
+
+
+@dataclass(frozen=True)
+class CatalogException:
+    """Boards where a category follows another rule than the settings' (per-board overrides), one rule each."""
+
+    boards: tuple[Board, ...]
+    time_limit: str  # the rule on those boards
+
+    @property
+    def text(self) -> str:
+        return f"{'、'.join(b.name for b in self.boards)}：{self.time_limit}"
+
+
 @dataclass(frozen=True)
 class CatalogRow:
-    board: Board
-    category: Category
+    """One category of the catalogue: what it discloses, by which rule, on which boards.
+
+    One row per category rather than per board: a township of 30 villages
+    would otherwise repeat the same row 30 times. Boards where the rule
+    differs are named in ``exceptions``.
+    """
+
+    category: Category  # as the settings define it
+    boards: tuple[Board, ...]  # the boards that carry it, in the settings' order
+    all_villages: int = 0  # the number of villages when every village carries it, else 0
+
+    @property
+    def slug(self) -> str:
+        return self.category.slug
 
     @property
     def level(self) -> str:
-        return "乡镇级" if self.board.kind == "township" else "村级"
+        kinds = {b.kind for b in self.boards}
+        return "、".join(label for kind, label in (("township", "乡镇级"), ("village", "村级")) if kind in kinds)
 
     @property
     def content(self) -> str:
@@ -189,20 +262,46 @@ class CatalogRow:
 
     @property
     def time_limit(self) -> str:
-        c = self.category
-        if c.is_periodic:
-            unit = c.cycle_label
-            return f"{unit}结束后 {c.grace_days} 日内" if c.grace_days else f"{unit}公开一次"
-        if c.cycle == "event":
-            limit = f"，两次公开间隔不超过 {c.max_interval_days} 日" if c.max_interval_days else ""
-            return f"事项发生后及时公开{limit}"
-        return f"长期公开，每 {c.review_days} 日至少复核一次"
+        return time_limit(self.category)
+
+    @property
+    def offices(self) -> list[Board]:
+        return [b for b in self.boards if b.kind != "village"]
+
+    @property
+    def villages(self) -> list[Board]:
+        return [b for b in self.boards if b.kind == "village"]
 
     @property
     def responsible(self) -> str:
-        return f"{self.board.name}" + (f"（{self.category.responsible}）" if self.category.responsible else "")
+        """公开主体: the offices by name, the villages by name or as 全部 N 个村."""
+        parts = [b.name for b in self.offices]
+        if self.all_villages:
+            parts.append(f"全部 {self.all_villages} 个村的村民委员会")
+        elif self.villages:
+            parts.append("、".join(b.name for b in self.villages) + "村民委员会")
+        text = "；".join(parts)
+        return text + (f"（{self.category.responsible}）" if self.category.responsible else "")
+
+    @property
+    def exceptions(self) -> list[CatalogException]:
+        """Boards whose rule for this category differs from the settings' (another cycle, another limit)."""
+        rules: dict[str, list[Board]] = {}
+        for board in self.boards:
+            rule = time_limit(board.sections[self.slug])
+            if rule != self.time_limit:
+                rules.setdefault(rule, []).append(board)
+        return [CatalogException(tuple(boards), rule) for rule, boards in rules.items()]
 
 
 def catalog_rows(config: Config) -> list[CatalogRow]:
-    """One row per category and board, in the order of the settings."""
-    return [CatalogRow(board, board.sections[slug]) for board in config.boards for slug in board.categories]
+    """One row per category that some board carries, in the order of the settings."""
+    villages = [b for b in config.boards if b.kind == "village"]
+    rows = []
+    for slug, category in config.categories.items():
+        boards = tuple(b for b in config.boards if slug in b.categories)
+        if not boards:
+            continue
+        every = len(villages) > 1 and all(slug in b.categories for b in villages)
+        rows.append(CatalogRow(category, boards, len(villages) if every else 0))
+    return rows
