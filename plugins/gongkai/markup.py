@@ -2,8 +2,11 @@
 
 One configuration for every notice: tables (the heart of a disclosure),
 lists, footnotes and attribute lists. Tables are wrapped so that a wide
-one scrolls on a 360px phone instead of breaking the page, their headers
-get ``scope`` for screen readers, and 合计 rows are marked for styling.
+one scrolls instead of breaking the page, their headers get ``scope`` for
+screen readers, every cell of a table with a header row carries its
+column's name (``data-label``) so that on a phone screen.css can show each
+row as a labelled block with every column in view, and 合计 rows are
+marked for styling.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class _TableProcessor(Treeprocessor):
                 # Each region needs its own name (landmarks must be unique): name it by its columns.
                 columns = "、".join("".join(th.itertext()).strip() for th in list(child.iter("th"))[:3])
                 label = f"表格{count}：{columns}（可左右滑动）" if columns else f"表格{count}（可左右滑动）"
-                wrapper = ET.Element("div", {"class": "gk-table", "role": "region", "aria-label": label,
+                stack = " gk-table--stack" if self._label_cells(child) else ""
+                wrapper = ET.Element("div", {"class": "gk-table" + stack, "role": "region", "aria-label": label,
                                              "tabindex": "0"})
                 parent.remove(child)
                 wrapper.append(child)
@@ -43,6 +47,25 @@ class _TableProcessor(Treeprocessor):
         for tr in table.iter("tr"):
             if row_kind(["".join(cell.itertext()) for cell in tr]):  # the rows the 合计 check sums to
                 tr.set("class", "gk-total")
+
+    @staticmethod
+    def _label_cells(table: ET.Element) -> bool:
+        """Give each body cell its column's header text; False when the table has no header row.
+
+        Done here, at build time, so the labels are in the page without JavaScript.
+        """
+        head = table.find("thead")
+        header = head.find("tr") if head is not None else None
+        names = [" ".join("".join(th.itertext()).split()) for th in header] if header is not None else []
+        if not any(names):
+            return False
+        for tr in table.iter("tr"):
+            if tr is header:
+                continue
+            for cell, name in zip(tr, names, strict=False):
+                if name and cell.tag == "td":
+                    cell.set("data-label", name)
+        return True
 
 
 class _TableExtension(Extension):
@@ -59,10 +82,10 @@ _TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgro
          "th", "thead", "tr", "u", "ul"}
 _ATTRIBUTES = {
     "a": {"href", "title", "id"}, "abbr": {"title"}, "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan", "style"}, "th": {"colspan", "rowspan", "style", "scope"},
+    "td": {"colspan", "rowspan", "style", "data-label"}, "th": {"colspan", "rowspan", "style", "scope"},
     "ol": {"start"}, "li": {"id"}, "sup": {"id"}, "div": {"role", "aria-label", "tabindex"},
 }  # class attributes are allowed per tag in _CLASSES
-_CLASSES = {"div": {"gk-table", "footnote"}, "tr": {"gk-total"}, "a": {"footnote-ref", "footnote-backref"}}
+_CLASSES = {"div": {"gk-table", "gk-table--stack", "footnote"}, "tr": {"gk-total"}, "a": {"footnote-ref", "footnote-backref"}}
 
 
 def sanitize(html: str) -> str:

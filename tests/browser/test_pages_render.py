@@ -143,14 +143,30 @@ def test_nothing_is_fetched_from_elsewhere(visit, name, width):
 WIDE_TABLE = "/nanwan/subsidies/2026-q2.html"  # a subsidy list: far wider than a phone
 
 
-def test_a_wide_table_scrolls_inside_its_wrapper_not_the_page(page):
-    """On a phone the reader swipes the table sideways; the page itself stays put."""
+def test_a_wide_table_is_a_labelled_block_per_row_on_a_phone(page):
+    """On a phone nothing hides off-screen: each row stacks, each value beside its column's name."""
     tab = page(360)
+    assert tab.goto(WIDE_TABLE).status == 200
+    seen = tab.page.evaluate("""() => {
+      const wrapper = [...document.querySelectorAll('.gk-table')].filter((w) => w.querySelector('table')).pop();
+      const cells = [...wrapper.querySelectorAll('td')];
+      return {scroll: wrapper.scrollWidth, client: wrapper.clientWidth, cells: cells.length,
+              outside: cells.filter((td) => td.getBoundingClientRect().right > wrapper.getBoundingClientRect().right + 1).length,
+              labels: cells.map((td) => getComputedStyle(td, '::before').content)};
+    }""")
+    assert seen["cells"] > 20 and seen["outside"] == 0 and seen["scroll"] <= seen["client"], seen
+    assert all(label not in ("none", "normal", '""') for label in seen["labels"]), seen["labels"][:6]
+
+
+def test_a_wide_table_scrolls_inside_its_wrapper_not_the_page(page):
+    """A table wider than a tablet in large type (大字) scrolls sideways; the page itself stays put."""
+    tab = page(800)
+    tab.page.add_init_script("localStorage.setItem('gk-large', '1')")
     assert tab.goto(WIDE_TABLE).status == 200
     wrapper = tab.page.locator(".gk-table").filter(has=tab.page.locator("table")).last
     size = wrapper.evaluate("(w) => ({scroll: w.scrollWidth, client: w.clientWidth})")
     assert size["scroll"] > size["client"], f"the table fits ({size}): pick a wider one for this test"
-    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 361
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 801
 
     wrapper.scroll_into_view_if_needed()
     wrapper.hover()
