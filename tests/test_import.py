@@ -155,7 +155,9 @@ def test_an_id_column_in_a_low_income_roster_is_refused_then_dropped_on_request(
     _, notice, err = imported(minimal, file, *ROSTER)
     assert notice is None
     assert "身份证号、联系电话" in err and "--drop-columns 身份证号,联系电话" in err and ID not in err
-    out, notice, err = imported(minimal, file, *ROSTER, "--drop-columns", "身份证号,联系电话")
+    _, notice, err = imported(minimal, file, *ROSTER, "--drop-columns", "身份证号,电话号")
+    assert notice is None and "“电话号”不是 低保名单.xlsx 的列名" in err and "序号、户主姓名、身份证号、联系电话" in err
+    out, notice, err = imported(minimal, file, *ROSTER, "--drop-columns", "身份证号，电话")  # part of a name is enough
     assert notice is not None, err
     text = notice.read_text(encoding="utf-8")
     assert ID not in text and PHONE not in text and "身份证号" not in table_of(notice)[0]

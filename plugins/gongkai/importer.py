@@ -440,7 +440,7 @@ def _join_header(rows: list[list[str]]) -> list[str]:
 def _drop(table: Table, header: list[str], body: list[list[str]], drop: Sequence[str], private: bool,
           category_name: str, command: str) -> tuple[list[str], list[list[str]]]:
     """The columns left after ``drop``; a privacy category's forbidden column left in is refused."""
-    wanted = [d.strip() for d in drop if d.strip()]
+    wanted = [_column(d.strip(), header) for d in drop if d.strip()]
     unknown = [d for d in wanted if d not in header]
     if unknown:
         raise ImportUsage(f"--drop-columns 中的“{'、'.join(unknown)}”不是 {table.name} 的列名。"
@@ -455,6 +455,14 @@ def _drop(table: Table, header: list[str], body: list[list[str]], drop: Sequence
         raise ImportFailure(f"“{category_name}”的公开表格不得有这些列：{'、'.join(forbidden)}。这类公开只列户主姓名、人数、金额、"
                             f"类别等必要信息（《个人信息保护法》第二十五条），没有生成公告。去掉这些列再导入：{again}")
     return header, body
+
+
+def _column(name: str, header: list[str]) -> str:
+    """The header cell ``name`` means: itself, or the one cell that contains it (身份证 for 身份证号码)."""
+    if name in header:
+        return name
+    holding = [h for h in header if name in h]
+    return holding[0] if len(holding) == 1 else name
 
 
 def _mask(header: list[str], body: list[list[str]], before: list[str], after: list[str], numbers: list[int],

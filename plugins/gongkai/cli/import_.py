@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shlex
 from pathlib import Path
 
 from .common import EXIT_OK, UsageError, add_site_options, load_site
@@ -64,4 +63,9 @@ def _command(args: argparse.Namespace) -> str:
     for option in ("period", "title", "sheet"):
         if getattr(args, option):
             words += [f"--{option}", getattr(args, option)]
-    return " ".join(shlex.quote(w) for w in words)
+    return " ".join(_quoted(w) for w in words)
+
+
+def _quoted(word: str) -> str:
+    """A word as the Windows command prompt, PowerShell and a Unix shell all read it: double quotes, only when needed."""
+    return f'"{word}"' if not word or re.search(r'[\s&|<>^()"\'$`;]', word) else word
