@@ -81,7 +81,7 @@ def run(env: Path, *command: str, cwd: Path) -> subprocess.CompletedProcess:
 def _files(output: Path) -> set[str]:
     """Every file written, except Pagefind's index fragments, whose names are hashes that differ from run to run."""
     return {p.relative_to(output).as_posix() for p in output.rglob("*")
-            if p.is_file() and not re.search(r"pagefind/(fragment|index|filter)/|\.pf_meta$", p.as_posix())}
+            if p.is_file() and not re.search(r"pagefind/[^/]+/(fragment|index|filter)/|\.pf_meta$", p.as_posix())}
 
 
 def _same_pages(one: Path, other: Path) -> None:
@@ -108,17 +108,19 @@ def test_no_path_into_the_repository(venv):
 
 
 def test_new_site_from_the_wheel(venv, tmp_path):
-    done = run(venv, "gongkai", "init", "site", "--township", "青山镇", "--village", "上坪村", cwd=tmp_path)
+    done = run(venv, "gongkai", "init", "site", "--township", "青山镇", "--village", "上坪村",
+               "--siteurl", "https://gongkai.qingshan.gov.cn", "--phone", "0371-63851234", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     site = tmp_path / "site"
     done = run(venv, "gongkai", "new", "finance", "--board", "上坪村", cwd=site)
     assert done.returncode == 0, done.stderr
-    assert (site / done.stdout.splitlines()[0]).is_file()
+    drafted = site / done.stdout.splitlines()[0]
+    assert drafted.is_file()
     done = run(venv, "gongkai", "check", cwd=site)
     assert done.returncode == 0, done.stdout + done.stderr
     done = run(venv, "gongkai", "build", cwd=site)
     assert done.returncode == 0, done.stderr
-    for page in ("index.html", "status.json", "theme/screen.css", "pages/about.html", "pagefind/pagefind-ui.js",
+    for page in ("index.html", "status.json", "theme/screen.css", "pages/about.html", "pagefind/shangping/pagefind.js",
                  "shangping/finance/index.html"):
         assert (site / "output" / page).is_file(), page
 
@@ -135,6 +137,7 @@ def test_new_site_from_the_wheel(venv, tmp_path):
     assert done.returncode == 2
     assert "gongkai[pdf]" in done.stdout + done.stderr
 
+    drafted.unlink()  # its （待填写） blanks would keep it from going live (placeholder)
     done = run(venv, "gongkai", "publish", "-s", "pelicanconf.py", "--to", str(tmp_path / "www"), cwd=site)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "www" / "index.html").is_file()

@@ -215,8 +215,8 @@ def test_publish_goes_live_with_search_and_precompressed_files_and_rolls_back(tm
     before = snapshot(live)
 
     files = before[1]
-    assert {"index.html", "search/index.html", "pagefind/pagefind-ui.js", "manifest.json"} <= set(files)
-    for name in ("index.html", "status.json", "theme/screen.css", "pagefind/pagefind-ui.js", "sitemap.xml"):
+    assert {"index.html", "search/index.html", "pagefind/nanwan/pagefind.js", "manifest.json"} <= set(files)
+    for name in ("index.html", "status.json", "theme/screen.css", "pagefind/nanwan/pagefind.js", "sitemap.xml"):
         data = (live / name).read_bytes()
         packed = (live / f"{name}.gz").read_bytes()
         assert gzip.decompress(packed) == data and packed[4:8] == b"\0\0\0\0", name  # mtime 0: reproducible
@@ -395,8 +395,8 @@ def test_nginx_serves_the_published_site_and_its_precompressed_files(live_site, 
             assert headers.get("Content-Encoding") == "br" and body == (live / "theme/screen.css.br").read_bytes()
 
         status, _, body = get(base + "/search/index.html")
-        assert status == 200 and "pagefind-ui.js" in body.decode("utf-8")
-        status, _, body = get(base + "/pagefind/pagefind-entry.json")
+        assert status == 200 and "pagefind/nanwan/" in body.decode("utf-8")
+        status, _, body = get(base + "/pagefind/nanwan/pagefind-entry.json")
         assert status == 200 and b'"languages"' in body
 
         status, _, body = get(base + "/no/such/page.html")
@@ -473,7 +473,7 @@ def test_publish_over_ssh_shares_unchanged_files_with_the_previous_release(tmp_p
     assert "[5/5]" in result.stdout and "上传到" in result.stdout
     assert os.readlink(live) == f"gongkai.releases/{first}"
     before = snapshot(live)
-    assert {"index.html", "index.html.gz", "pagefind/pagefind-ui.js"} <= set(before[1])
+    assert {"index.html", "index.html.gz", "pagefind/nanwan/pagefind.js"} <= set(before[1])
 
     site.write("township/major-matters/2026-11-20-plaza.md", NEW_NOTICE)
     second = went_live(publish(site, "--to", target, "--ssh", sshd))

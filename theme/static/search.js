@@ -11,7 +11,8 @@
    (components/search_terms.html), and a query of Chinese characters is also
    asked as an exact phrase of single characters ("王 长 顺"): every notice
    whose cells hold the name is found, for a name of any length and for one
-   that begins a longer name. Those come first, then Pagefind's own results.
+   that begins a longer name. Pagefind's own results are added, and of the
+   first SORTED results those holding the whole query are put first.
 
    Excerpts are cut here from the page's text, not taken from Pagefind: they
    start at a punctuation mark, a space or the match itself, never in the
@@ -27,6 +28,7 @@
   var BOUNDARY = /[\s。，、；：！？,.;:!?（）()「」『』“”"'《》〈〉【】\[\]·…—|丨]/;
   var MARKER = "⁂";      // where the index-only characters begin (search.py MARKER)
   var PAGE = 10;         // results shown at a time
+  var SORTED = 40;       // the first results, read in full so that those holding the whole query come first
   var BEFORE = 16;       // how far an excerpt may start before the match, in characters
   var LENGTH = 90;       // an excerpt's length, in characters
 
@@ -89,7 +91,6 @@
   function excerpt(content, query) {
     var text = content.split(MARKER)[0].replace(/\s+/g, " ").trim();
     var found = locate(text, query), at = found[0];
-    var whole = query.split(" ").every(function (word) { return text.indexOf(word) >= 0; });
     var start = at;
     for (var i = at - 1; i >= Math.max(0, at - BEFORE); i--) {
       if (BOUNDARY.test(text[i])) { start = i + 1; break; }
@@ -111,7 +112,7 @@
       rest = rest.slice(k + marked.length);
     }
     p.appendChild(document.createTextNode(rest + (end < text.length ? "…" : "")));
-    return {node: p, whole: whole};
+    return {node: p, whole: holds(content, query)};
   }
 
   function item(data, query) {
@@ -140,8 +141,29 @@
     return li;
   }
 
+  function data(result) {
+    if (!result.loaded) result.loaded = result.data();
+    return result.loaded;
+  }
+
+  function holds(content, query) {
+    var text = content.split(MARKER)[0].replace(/\s+/g, " ");
+    return query.split(" ").every(function (word) { return text.indexOf(word) >= 0; });
+  }
+
+  /* Pagefind ranks a page with some of a name's characters above one with the whole
+     name; the first SORTED results are read, and those holding the whole query go first. */
+  function wholeFirst(results, query) {
+    var head = results.slice(0, SORTED);
+    return Promise.all(head.map(data)).then(function (datas) {
+      var whole = head.filter(function (r, i) { return holds(datas[i].content || "", query); });
+      var partial = head.filter(function (r) { return whole.indexOf(r) < 0; });
+      return whole.concat(partial, results.slice(SORTED));
+    });
+  }
+
   function show(results, from, query, id) {
-    return Promise.all(results.slice(from, from + PAGE).map(function (r) { return r.data(); })).then(function (datas) {
+    return Promise.all(results.slice(from, from + PAGE).map(data)).then(function (datas) {
       if (id !== current) return;
       datas.forEach(function (d) { list.appendChild(item(d, query)); });
       var left = results.length - from - datas.length;
@@ -163,6 +185,8 @@
     if (!query) { say(""); return; }
     say("正在搜索……");
     pagefind().then(function (pf) { return find(pf, query, filters); }).then(function (results) {
+      return wholeFirst(results, query);
+    }).then(function (results) {
       if (id !== current) return;
       var scope = [board.value, category.value].filter(Boolean).join(" · ");
       var within = scope ? "（只看" + scope + "）" : "";
@@ -170,8 +194,10 @@
         say("没有找到包含“" + query + "”的公告" + within + "。可以少输入几个字，只输入名字或地名，" + (scope ? "或把范围改回“全部”。" : "或换一种说法。"));
         return;
       }
-      say("找到 " + results.length + " 条公告" + within + "。");
-      return show(results, 0, query, id);
+      return show(results, 0, query, id).then(function () {
+        var mixed = list.querySelector(".gk-result__partial") || results.length > SORTED;
+        if (id === current) say("找到 " + results.length + " 条公告" + within + "。" + (mixed ? "有完整的“" + query + "”的排在前面。" : ""));
+      });
     }).catch(function () {
       if (id === current) say("搜索暂时用不了：没能读取搜索索引。请稍后再试，或按下面的公开栏和栏目查找。");
     });
