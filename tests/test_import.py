@@ -234,6 +234,15 @@ def test_csv_in_every_encoding_a_windows_pc_writes(minimal, tmp_path, encoding, 
     assert table_of(notice) == rows
 
 
+def test_an_xls_export_that_is_really_text_is_read(minimal, tmp_path):
+    """Many systems' "Excel export" is tab-separated GBK text named .xls: it is read as what it is."""
+    file = tmp_path / "导出.xls"
+    file.write_bytes("项目\t金额\r\n租金\t3,000.00\r\n合计\t3,000.00\r\n".encode("gbk"))
+    _, notice, err = imported(minimal, file, *FINANCE)
+    assert notice is not None, err
+    assert table_of(notice) == [["项目", "金额"], ["租金", "3,000.00"], ["合计", "3,000.00"]]
+
+
 def test_a_csv_with_a_wrong_total_names_its_line(minimal, tmp_path):
     """Lines as Notepad numbers them, after Excel's sep= line and a cell with a line break in it."""
     file = tmp_path / "支出.csv"
@@ -270,7 +279,10 @@ def test_a_hidden_sheet_a_merged_cell_over_data_and_a_one_column_list(minimal, t
     ("坏的.xlsx", b"PK\x03\x04" + bytes(100), "已损坏"),
     ("公告.docx", b"PK\x03\x04" + bytes(100), "不是 Excel 表格"),
     ("~$名单.xlsx", b"\x00" * 165, "临时文件"),
-    ("数据.bin", bytes(range(256)) * 4, "不是表格文件"),
+    ("数据.txt", bytes(range(256)) * 4, "不是表格文件"),
+    ("公告.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "不是表格文件"),
+    ("旧公告.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "不是表格文件"),
+    ("名单.ods", b"PK\x03\x04" + bytes(100), "另存为"),
 ])
 def test_a_wrong_file_gets_a_clear_message(minimal, tmp_path, name, data, says):
     file = tmp_path / name

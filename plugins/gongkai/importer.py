@@ -25,7 +25,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from . import finance, privacy, tables
@@ -101,19 +101,24 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     if not data.strip(b"\x00 \t\r\n\xef\xbb\xbf\xff\xfe"):
         raise ImportFailure(f"{name} 是空文件，里面没有表格。请确认导出或保存是否成功。")
     suffix = path.suffix.lower()
+    not_a_table = f"{name} 不是表格文件。gongkai import 读 Excel 表格（.xlsx）和 CSV 表格（.csv）。"
+    if suffix in (".ods", ".numbers"):
+        raise ImportFailure(f"{name} 是 {suffix} 格式，gongkai 读不了。{_SAVE_AS}")
     if data.startswith(_OLE2):
         if suffix in SPREADSHEET_SUFFIXES:
             raise ImportFailure(f"{name} 设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中打开，"
                                 "去掉密码（“文件 → 信息 → 保护工作簿”或“文件 → 文档加密”）后另存，再导入。")
-        raise ImportFailure(f"{name} 是旧版 Excel 97-2003 格式（.xls）或 WPS 格式，gongkai 读不了。{_SAVE_AS}")
+        if suffix not in (".xls", ".et", ""):
+            raise ImportFailure(not_a_table)  # a Word .doc, a PowerPoint .ppt
+        raise ImportFailure(f"{name} 是旧版 Excel 97-2003 格式（.xls）或 WPS 表格格式（.et），gongkai 读不了。{_SAVE_AS}")
     if data.startswith(b"PK"):
         if suffix not in SPREADSHEET_SUFFIXES and suffix not in (".xls", ".et", ""):
-            raise ImportFailure(f"{name} 不是 Excel 表格（像是 Word、压缩包或其他文件）。请导入 .xlsx 或 .csv 表格。")
+            raise ImportFailure(f"{name} 不是 Excel 表格（像是 Word 文档、压缩包或其他文件）。请导入 .xlsx 或 .csv 表格。")
         return _read_workbook(path, data, sheet)
     if suffix in SPREADSHEET_SUFFIXES:
         raise ImportFailure(f"{name} 的扩展名是 {suffix}，但内容不是 Excel 表格，可能已损坏或被改了扩展名。{_SAVE_AS}")
-    if suffix in (".ods", ".et", ".numbers"):
-        raise ImportFailure(f"{name} 是 {suffix} 格式，gongkai 读不了。{_SAVE_AS}")
+    if suffix not in (*TEXT_SUFFIXES, ".xls", ""):  # an .xls that is text: what many systems' "Excel export" really is
+        raise ImportFailure(not_a_table)
     if sheet is not None:
         raise ImportUsage(f"{name} 是文本表格（CSV），没有多个工作表，不用写 --sheet。")
     return _read_text_table(name, data)
@@ -378,7 +383,7 @@ def shape(table: Table, *, category_name: str, private: bool, drop: Sequence[str
     body = [[r[c] if c < len(r) else "" for c in keep] for r in body]
     header, body = _drop(table, header, body, drop, private, category_name, command)
     notes: list[str] = []
-    masked = _mask(header, body, before, after, body_numbers, private, notes)
+    masked = _mask(header, body, before, after, private)
     if masked:
         notes.insert(0, f"已遮盖 {masked} 个个人号码（身份证号只留前6位和后4位，银行卡号只留前4位和后4位，手机号只留前3位和后4位）。")
     if not body:
@@ -465,8 +470,7 @@ def _column(name: str, header: list[str]) -> str:
     return holding[0] if len(holding) == 1 else name
 
 
-def _mask(header: list[str], body: list[list[str]], before: list[str], after: list[str], numbers: list[int],
-          private: bool, notes: list[str]) -> int:
+def _mask(header: list[str], body: list[list[str]], before: list[str], after: list[str], private: bool) -> int:
     """Personal numbers masked in place (:func:`.privacy.mask_text`); how many."""
     count = 0
 
@@ -508,10 +512,7 @@ def markdown_table(header: list[str], body: list[list[str]]) -> list[str]:
     """A Markdown table; columns of amounts aligned right, as on the templates' tables."""
     def amounts(c: int) -> bool:
         cells = [r[c] for r in body if r[c] and not tables.row_kind(r)]
-        try:
-            return bool(cells) and all(finance.parse_amount(cell) is not None for cell in cells)
-        except InvalidOperation:  # pragma: no cover - parse_amount answers None for what it cannot read
-            return False
+        return bool(cells) and all(finance.parse_amount(cell) is not None for cell in cells)
 
     align = ["---:" if amounts(c) else "---" for c in range(len(header))]
     return [_row(header), "|" + "|".join(align) + "|", *(_row(r) for r in body)]
