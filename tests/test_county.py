@@ -150,12 +150,12 @@ def test_first_build_shows_every_township_and_village(county):
 
 def test_overdue_list_is_worst_first_and_links_to_each_township_section(county):
     page = _soup(county["root"], "overdue/index.html")
-    rows = page.select("tr[data-section]")
-    days = [int(r.select_one("td.gk-num").get_text()) for r in rows]
+    rows = page.select("li[data-section]")
+    days = [int(r.select_one(".gk-county__days").get_text()) for r in rows]
     assert days == sorted(days, reverse=True) and len(rows) >= 4
     main = county["main"].url
     for row in rows:
-        link = row.select_one("th a")["href"]
+        link = row.select_one("a.gk-county__link")["href"]
         township, board, category = row["data-section"].split("/")
         if township == "dongdadi":
             assert link == f"{main}/dongdadi/output/{board}/{category}/index.html"
@@ -195,15 +195,20 @@ def test_county_json(county):
     assert data["scoring"]["per_overdue_section"] == 3 and "每个逾期栏目扣 3 分" in data["scoring"]["rule"]
     days = [s["days_overdue"] for s in data["overdue"]]
     assert days == sorted(days, reverse=True)
-    assert any(s["township"] == "dongdadi" and s["board"] == "nanwan" and s["category"] == "finance" for s in data["overdue"])
+    late = {(s["township"], s["board"], s["category"]): s["days_overdue"] for s in data["overdue"]}
+    # As of the county's day: xishan's copy was made on the first day, when its Q4 finance was not yet due
+    # (deadline 2027-01-10); by the second day it is 36 days late, as dongdadi's own status says.
+    assert late[("dongdadi", "nanwan", "finance")] == late[("xishan", "nanwan", "finance")] == 36
 
 
 def test_feed_has_the_sections_that_became_overdue_since_the_previous_build(county):
     feed = ET.parse(county["root"] / "output" / "feeds" / "overdue.atom.xml").getroot()
     entries = feed.findall(f"{ATOM}entry")
     titles = [e.findtext(f"{ATOM}title") for e in entries]
-    assert titles[0] == "逾期：东大地乡·南湾村·财务公开"  # new on the second day: first in the feed
-    newest = entries[0]
+    # New on the second day, first in the feed: dongdadi's, and the same section of the townships shown
+    # from their last good copies (its deadline has passed by the county's day, whatever the copy said).
+    assert set(titles[:3]) == {f"逾期：{t}·南湾村·财务公开" for t in ("东大地乡", "西山镇", "北河乡")}
+    newest = entries[titles.index("逾期：东大地乡·南湾村·财务公开")]
     assert newest.find(f"{ATOM}link").get("href") == f"{county['main'].url}/dongdadi/output/nanwan/finance/index.html"
     assert newest.findtext(f"{ATOM}updated").startswith(LATER)
     assert "首次汇总" not in newest.findtext(f"{ATOM}summary")

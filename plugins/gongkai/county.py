@@ -389,6 +389,7 @@ class CountySection:
     latest_period: str | None
     missing_periods: tuple[str, ...]
     url: str | None        # the township's own section page, absolute; None when its address is unknown
+    board_name: str = ""
 
     @property
     def key(self) -> str:
@@ -540,7 +541,7 @@ def score(sections: list[CountySection], scoring: Scoring, today: dt.date, *, to
                           else "从未公开任何内容")
     for s in overdue:
         if s.latest_date and (today - dt.date.fromisoformat(s.latest_date)).days > scoring.section_idle_days:
-            vetoes.append(f"{s.name}（{s.board}）逾期且 {(today - dt.date.fromisoformat(s.latest_date)).days} 天未更新"
+            vetoes.append(f"{s.board_name}·{s.name}逾期且 {(today - dt.date.fromisoformat(s.latest_date)).days} 天未更新"
                           f"（超过 {scoring.section_idle_days} 天）")
     empty = sum(1 for s in sections if not s.latest_date)
     if scoring.empty_sections and empty >= scoring.empty_sections:
@@ -585,16 +586,18 @@ def model_township(reading: Reading, scoring: Scoring, today: dt.date) -> County
     township.built_at = site.get("built_at") if isinstance(site.get("built_at"), str) else None
     bundles = site.get("search") if isinstance(site.get("search"), list) else []
     township.search = tuple(u for u in (_absolute(base, b) for b in bundles if isinstance(b, str)) if u)
+    described = {b["slug"]: b for b in data.get("boards") or ()}
     sections_by_board: dict[str, list[CountySection]] = {}
     for s in data["sections"]:
+        status, days = _as_of(s, today)
         section = CountySection(
             township=source.slug, board=s["board"], category=s["category"], name=str(s.get("name") or s["category"]),
-            status=s["status"], days_overdue=int(s.get("days_overdue") or 0), next_deadline=s.get("next_deadline"),
+            status=status, days_overdue=days, next_deadline=s.get("next_deadline"),
             latest_date=s.get("latest_date"), latest_period=s.get("latest_period"),
             missing_periods=tuple(str(p) for p in s.get("missing_periods") or ()),
-            url=_absolute(base, s.get("url") or f"{s['board']}/{s['category']}/index.html"))
+            url=_absolute(base, s.get("url") or f"{s['board']}/{s['category']}/index.html"),
+            board_name=str(described.get(s["board"], {}).get("name") or s["board"]))
         sections_by_board.setdefault(section.board, []).append(section)
-    described = {b["slug"]: b for b in data.get("boards") or ()}
     for slug in [*described, *(b for b in sections_by_board if b not in described)]:
         entry = described.get(slug, {})
         sections = sections_by_board.get(slug, [])
@@ -610,6 +613,22 @@ def model_township(reading: Reading, scoring: Scoring, today: dt.date) -> County
         township.boards.append(board)
     township.score = score(township.sections, scoring, today, township=True)
     return township
+
+
+def _as_of(section: dict, today: dt.date) -> tuple[str, int]:
+    """A section's status and days overdue on the county's day, not the day its township last built.
+
+    ``days_overdue`` is today − ``next_deadline`` (docs/design.md), so a township
+    that has not rebuilt since is as late as the calendar says: more days for an
+    overdue section, and overdue for one whose deadline has passed since.
+    """
+    deadline = section.get("next_deadline")
+    if not deadline:
+        return section["status"], int(section.get("days_overdue") or 0)
+    late = (today - dt.date.fromisoformat(deadline)).days
+    if late > 0:
+        return "overdue", late
+    return section["status"], int(section.get("days_overdue") or 0)
 
 
 def _count(value: Any) -> int:
