@@ -34,7 +34,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from . import attachments, checks, pages, records
+from . import attachments, checks, history, pages, records
 from .config import Config
 from .markup import Renderer
 from .model import Township, build_township
@@ -94,6 +94,10 @@ class Site:
     sources: dict[str, Source] = field(default_factory=dict)  # rel → parsed source (notices, when building)
     passed: frozenset[str] = frozenset()  # personal numbers the checks let through on purpose, in published files
     attachments: attachments.Plan = field(default_factory=attachments.Plan)  # what the notices link, and where it goes
+    history: history.Read = field(default_factory=history.Read)  # every version of each corrected notice
+
+    def __post_init__(self) -> None:
+        self.passed = self.passed | self.history.passed  # older versions shown: their numbers were checked too
 
     @property
     def errors(self) -> list[Problem]:
@@ -400,6 +404,9 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
         if path in urls and (path in plan.targets or path in plan.pages):
             bodies[path] = attachments.rewrite(body, urls[path],
                                                plan.targets.get(path, {}), plan.pages.get(path, {}), plan.files)
+    # Every published version of each corrected notice (git, the kept history.json); changed cells marked in bodies.
+    versions = history.read(config, notices, bodies=bodies or None, kept=history.kept_of(config, previous))
+    problems = sorted(set(problems) | set(versions.problems))
     return Site(
         config=config, files=files, notices=notices, problems=problems,
         township=build_township(config, notices), held_back=frozenset(held),
@@ -407,6 +414,7 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
         sources={r.file.rel: r.source for r in results if r.source is not None},
         passed=frozenset(n for r in results if r.ok and r.file.rel not in held for n in r.passed) | plan.passed,
         attachments=plan,
+        history=versions,
     )
 
 

@@ -36,6 +36,8 @@ CODES: dict[str, str] = {
     "table.pasted": "从 Excel/WPS 复制来的表格（用制表符分隔），网页上会挤成一段；请用 gongkai import",
     "record.changed": "已公开的公告被修改却没有更正记录",
     "record.removed": "已公开的公告被删除而不是标为撤回",
+    "history.hidden": "更正前的某一版含有个人号码：网站上只列出这一版，不显示内容",
+    "history.git": "content 在 git 仓库里，但读不出它的历史（更正过的公告只显示现在的版本）",
     "file.link": "链接（快捷方式）指向 content 以外或不存在的文件",
     "file.skipped": "像公告的文件因文件名结尾不对而不会被读取",
     "file.unchecked": "无法读取其中文字、因而无法检查个人信息的文件",

@@ -49,6 +49,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .config import Config, load
+from .history import LIVE_KEY as LIVE_HISTORY
+from .history import load_kept
 
 if TYPE_CHECKING:
     from .build import Built
@@ -214,6 +216,13 @@ class Local:
     def manifest(self) -> bytes:
         with _doing("读取", self.path / "manifest.json"):
             return (self.path / "manifest.json").read_bytes()
+
+    def kept_history(self) -> bytes | None:
+        """The live site's history.json (every version it showed), or None."""
+        try:
+            return (self.path / "history.json").read_bytes()
+        except OSError:
+            return None
 
     def prepare(self) -> list[str]:
         """Take the lock (one publish at a time) and clear what a failed publish left; notes for the clerk."""
@@ -402,6 +411,11 @@ class Remote:
 
     def manifest(self) -> bytes:
         return self._run('cat -- "$1/manifest.json"', self.target.path, what="读取线上的 manifest.json").stdout
+
+    def kept_history(self) -> bytes | None:
+        """The live site's history.json (every version it showed), or None."""
+        return self._run('cat -- "$1/history.json" 2>/dev/null || true', self.target.path,
+                         what="读取线上的 history.json").stdout or None
 
     def prepare(self) -> list[str]:
         self._run(_PREPARE_SH, self.target.path, what=f"在 {self.target.host} 上准备发布目录")
@@ -621,6 +635,8 @@ def _publish(plan: Plan, side: Local | Remote, say: Callable[[str], None], live:
     previous = side.manifest() if state.has_manifest else None
 
     previous = previous_manifest(previous)
+    if previous is not None:  # the versions the live site keeps, for sites whose content is not in git
+        previous[LIVE_HISTORY] = load_kept(side.kept_history())
 
     for note in side.prepare():
         say(f"      注意：{note}")
