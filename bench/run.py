@@ -756,7 +756,7 @@ def summary(results: dict) -> str:
     def build(name: str) -> Callable[[dict], str]:
         def cell(b: dict) -> str:
             s = b.get(name)
-            return "—" if s is None else f"{fmt(med(s, 'wall'))} s, {mb(med(s, 'tree_kb'))} MB"
+            return "—" if s is None else f"{fmt(med(s, 'wall'))} s (CPU {fmt(med(s, 'cpu'), 1)} s), {mb(med(s, 'tree_kb'))} MB"
         return cell
 
     def rebuild(name: str) -> Callable[[dict], str]:
@@ -769,7 +769,7 @@ def summary(results: dict) -> str:
             if changed:
                 c = changed[-1]
                 files = f"; {c['bytes_changed']} / {c['mtime_changed']} of {c['files']} files changed bytes / mtime"
-            return f"{fmt(med(s, 'wall'))} s{files}"
+            return f"{fmt(med(s, 'wall'))} s (CPU {fmt(med(s, 'cpu'), 1)} s){files}"
         return cell
 
     def serve(name: str) -> Callable[[dict], str]:
@@ -788,7 +788,7 @@ def summary(results: dict) -> str:
                     + f"; ready {fmt(med(s, 'ready'), 1)} s, {mb(med(s, 'tree_kb'))} MB")
         return cell
 
-    row("gongkai full build (search on): wall, peak RSS", build("build"))
+    row("gongkai full build (search on): wall (CPU), peak RSS", build("build"))
     row("gongkai full build, no search", build("build-nosearch"))
     row("plain Pelican", build("pelican"))
     row("Hugo", build("hugo"))
@@ -968,9 +968,8 @@ CPU time.
 ## Corpus
 
 `bench/generate.py --notices N --seed {results['seed']}` writes a township:
-at N = {first['notices']}, {first['boards']} boards and {first['bytes'] / 1e6:.1f} MB of Markdown
-({", ".join(f"N = {s['info']['notices']}: {s['info']['boards']} boards, {s['info']['bytes'] / 1e6:.1f} MB"
-              for s in sizes[1:])}), history from {first['start']} to
+{"; ".join(f"at N = {s['info']['notices']}, {s['info']['boards']} boards and {s['info']['bytes'] / 1e6:.1f} MB of Markdown"
+           for s in sizes)}, history from {first['start']} to
 {first['today']} (`GONGKAI_TODAY`): monthly or quarterly finance notices with income and
 expense tables whose 合计 rows and `balance` add up and carry over from period
 to period, quarterly subsidy and low-income-aid lists with per-household
