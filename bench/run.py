@@ -1006,7 +1006,7 @@ How the rebuilds and previews are made:
   the township's nightly rebuild, when only the date moved (statuses,
   deadlines and "days overdue" change with it).
 - *edit → preview* (`bench/latency.py`): the server is started fresh as a
-  user starts it; once it serves the site, {results['edits']} notices are edited one after
+  user starts it; once it serves the site, notices are edited one after
   another: the title of the newest notice of a section (so its board page
   lists it) gets a marker such as `（核对12）`, written and closed in one go as
   an editor saves. From that moment the notice page and the board page are
@@ -1077,10 +1077,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", action="store_true",
                         help="an untimed round first at every size measured more than once (the check that verifies "
                              "the corpus has already read every notice)")
-    parser.add_argument("--edits", type=int, default=3, help="edits per preview-server session (default 3)")
+    parser.add_argument("--edits", default="3", help="edits per preview-server session: E, or SIZE:E,... (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--regenerate", action="store_true", help="generate the corpora even if they exist")
     parser.add_argument("--only", help="comma-separated scenarios, from: " + ",".join(DEFAULT_SCENARIOS + EXTRA_SCENARIOS))
+    parser.add_argument("--only-at", action="append", default=[], metavar="SIZE=NAME,...",
+                        help="at this size, only these scenarios (repeatable), e.g. 20000=build,daily,check,floor,hugo")
     parser.add_argument("--max-load", type=float, metavar="L",
                         help="before each run, wait up to 5 minutes for the 1-minute load average to fall to L")
     parser.add_argument("--profile-at", type=int, default=5000,
@@ -1095,16 +1097,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = [args.notices] if args.notices else [int(n) for n in args.sizes.split(",")]
     runs = parse_runs(args.runs, sizes)
+    edits = parse_runs(args.edits, sizes)
     if min(sizes) < 1 or min(runs.values()) < 1:
         parser.error("--sizes and --runs must be at least 1")
     os.environ.update(ENV)
     shown = [".venv/bin/python bench/run.py", f"--sizes {','.join(map(str, sizes))}",
-             "--runs " + ",".join(f"{n}:{r}" for n, r in runs.items()), f"--edits {args.edits}",
+             "--runs " + ",".join(f"{n}:{r}" for n, r in runs.items()),
+             "--edits " + ",".join(f"{n}:{r}" for n, r in edits.items()),
              f"--seed {args.seed}"]
     if args.only:
         shown.append(f"--only {args.only}")
     if args.warmup:
         shown.append("--warmup")
+    shown += [f"--only-at {x}" for x in args.only_at]
     if args.max_load is not None:
         shown.append(f"--max-load {args.max_load:g}")
     results: dict = {"started": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", "seed": args.seed,
@@ -1117,13 +1122,14 @@ def main(argv: list[str] | None = None) -> int:
     if gongkai is None:
         sys.exit("gongkai is not installed in this Python: pip install -e '.[bench]'")
     only = set(args.only.split(",")) if args.only else None
+    only_at = {int(size): set(names.split(",")) for size, _, names in (x.partition("=") for x in args.only_at)}
     for n in sizes:
         print(f"\n== N = {n}, {runs[n]} run(s) ==", flush=True)
         work = corpus(n, args.seed, args.regenerate)
         info = json.loads((work / "corpus.json").read_text(encoding="utf-8"))
         info["board_slugs"] = sorted(p.name for p in (work / "gongkai" / "content").iterdir() if p.is_dir())
         verify(gongkai, work / "gongkai")
-        items = scenarios(work, only)
+        items = scenarios(work, only_at.get(n, only))
         entry = {"notices": n, "info": info, "scenarios": []}
         results["sizes"].append(entry)
 
@@ -1131,7 +1137,7 @@ def main(argv: list[str] | None = None) -> int:
             entry["scenarios"] = [s.record() for s in items]
             results["loads"] = (loads_start, os.getloadavg())
             RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-        run_all(items, runs[n], work, args.edits, args.max_load, save, args.warmup)
+        run_all(items, runs[n], work, edits[n], args.max_load, save, args.warmup)
         save()
         if not args.no_profile and n == (args.profile_at if args.profile_at in sizes else max(sizes)):
             for command in ("build", "check"):
