@@ -746,7 +746,7 @@ def span(s: dict, key: str) -> str:
 
 def summary(results: dict) -> str:
     """One table: the headline figures, one column per size."""
-    sizes = results["sizes"]
+    sizes = sorted(results["sizes"], key=lambda s: s["notices"])
     head = "| | " + " | ".join(f"N = {s['notices']}" for s in sizes) + " |"
     lines = [head, "|---|" + "---:|" * len(sizes)]
 
@@ -900,6 +900,7 @@ def kept_analysis() -> str:
 
 
 def document(results: dict) -> str:
+    results = {**results, "sizes": sorted(results["sizes"], key=lambda s: s["notices"])}
     m, v = results["machine"], results["versions"]
     sizes = results["sizes"]
     notices = ", ".join(str(s["notices"]) for s in sizes)
