@@ -286,8 +286,9 @@ def _signal_words(returncode: int) -> str:
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
-_HAN_RUN = re.compile(f"[{HAN}]{{2,}}")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 MARKER = "⁂"  # starts the index-only text; the search page's script cuts the page's text there
+SEPARATOR = "丨"  # between cells: a character, so a word of its own that no phrase of a name crosses (never kept in a cell)
 
 
 def index_terms(body: str) -> str:
@@ -303,10 +304,14 @@ def index_terms(body: str) -> str:
     (``"王 长 顺"``): that finds every notice whose cells contain the name,
     whatever its length, also when it is the start of a longer one. ``丨``
     (itself a character) between cells keeps a phrase from running from one
-    cell into the next. Empty when the body has no Chinese in its tables.
+    cell into the next. Within a cell the characters follow each other across
+    anything else, so that 阿卜杜·热合曼 is found typed with or without its
+    dot (search.js drops it). Cells with fewer than two characters add
+    nothing. Empty when the body has no Chinese in its tables.
     """
-    runs: dict[str, None] = {}
+    cells: dict[str, None] = {}
     for cell in _CELL.findall(body):
-        for run in _HAN_RUN.findall(html.unescape(_TAG.sub("", cell))):
-            runs.setdefault(run)
-    return " 丨 ".join(" ".join(run) for run in runs)
+        characters = [c for c in _HAN_CHAR.findall(html.unescape(_TAG.sub("", cell))) if c != SEPARATOR]
+        if len(characters) >= 2:
+            cells.setdefault(" ".join(characters))
+    return f" {SEPARATOR} ".join(cells)

@@ -59,8 +59,9 @@
   /* Every result for the query: exact phrase of characters first, then Pagefind's own. */
   function find(pf, query, filters) {
     var searches = [pf.search(query, {filters: filters})];
-    if (ONLY_HAN.test(query)) {
-      searches.unshift(pf.search("\"" + Array.from(query).join(" ") + "\"", {filters: filters}));
+    var name = query.replace(/[·•・‧．]/g, "");  // 阿卜杜·热合曼: the cell's characters follow each other (search.py)
+    if (ONLY_HAN.test(name)) {
+      searches.unshift(pf.search("\"" + Array.from(name).join(" ") + "\"", {filters: filters}));
     }
     return Promise.all(searches).then(function (found) {
       var seen = new Set(), results = [];
@@ -213,6 +214,7 @@
     history.replaceState(null, "", address);
   }
 
+  document.getElementById("search-nojs").hidden = true;
   if (!bundles.length) {
     say("本站还没有可以搜索的公告。");
     return;
@@ -228,7 +230,6 @@
   });
   board.addEventListener("change", search);
   category.addEventListener("change", search);
-  document.getElementById("search-nojs").hidden = true;
   pagefind().catch(function () {});  // start fetching while the reader types
 
   var given = new URLSearchParams(location.search);
