@@ -523,8 +523,8 @@ def _row(cells: list[str]) -> str:
 
 
 def _escape(text: str) -> str:
-    """Cell text that stays one cell: a | would start another, a < a tag."""
-    text = text.replace("|", "｜")
+    """Cell text that stays one cell: a | would start another, a < a tag, two backticks a code span over cells."""
+    text = text.replace("|", "｜").replace("`", "\\`")
     return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
 
 
