@@ -18,8 +18,6 @@ SUBTOTAL_WORDS = ("小计",)  # the sum of the rows since the previous 小计
 TOTAL, SUBTOTAL = "total", "subtotal"
 RUNNING_WORDS = ("余额",)  # a running balance (a ledger's 余额 column): never the sum of the rows above
 _SPACED_TOTAL = re.compile(r"[合总小]\s*计")  # 合  计, as finance software pads it
-RUNNING_WORDS = ("余额",)  # a running balance (a ledger's 余额 column): never the sum of the rows above
-_SPACED_TOTAL = re.compile(r"[合总小]\s*计")  # 合  计, as finance software pads it
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -78,4 +76,4 @@ def row_kind(cells: list[str]) -> str | None:
 
 def mentions_totals(text: str) -> bool:
     """Whether ``text`` could hold a total row at all (a quick test before parsing)."""
-    return any(word in text for word in (*TOTAL_WORDS, *SUBTOTAL_WORDS)) or bool(_SPACED_TOTAL.search(text)) or bool(_SPACED_TOTAL.search(text))
+    return any(word in text for word in (*TOTAL_WORDS, *SUBTOTAL_WORDS)) or bool(_SPACED_TOTAL.search(text))
