@@ -558,10 +558,18 @@ def _cell(text: str, unit: str) -> str:
     return f"{text}{unit}" if parse_amount(text) is not None and not text.endswith("元") else f"“{text}”"
 
 
+_CLAUSE = re.compile(r"(?<=[，。；！？：])")  # not the ASCII comma: 284,051.39 is one number
+
+
 def _prose(lines: list[str], found: list[_Table]) -> list[str]:
-    """The body's lines outside tables, as plain text, without blank lines."""
+    """The body outside tables as plain clauses (split after ，。；！？：), so that a changed figure
+    in a long sentence is quoted with the few words around it, not the whole paragraph."""
     inside = {i for t in found for i in range(t.start, t.end)}
-    return [p for i, line in enumerate(lines) if i not in inside and (p := _plain(line))]
+    clauses = []
+    for i, line in enumerate(lines):
+        if i not in inside and (text := _plain(line)):
+            clauses.extend(c for part in _CLAUSE.split(text) if (c := part.strip()))
+    return clauses
 
 
 def _text_changes(old: list[str], new: list[str]) -> list[Change]:
@@ -569,7 +577,7 @@ def _text_changes(old: list[str], new: list[str]) -> list[Change]:
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if op == "equal":
             continue
-        was, now = " ".join(old[i1:i2]), " ".join(new[j1:j2])
+        was, now = ("".join(part[k1:k2]).rstrip("，；：") for part, k1, k2 in ((old, i1, i2), (new, j1, j2)))
         found.append(Change("正文", f"“{_short(was)}”" if was else "", f"“{_short(now)}”" if now else ""))
     return found
 
