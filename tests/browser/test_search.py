@@ -16,6 +16,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import AXE, BLOCKING, describe
+
 CELL = re.compile(r"<td\b[^>]*>(.*?)</td>", re.S)
 
 
@@ -157,3 +159,25 @@ def test_without_javascript_the_search_page_says_so_and_offers_the_boards(page):
     expect(main.get_by_role("link", name="各栏目公开状态")).to_be_visible()
     expect(main.get_by_role("link", name="南湾村村务公开栏")).to_be_visible()
     assert tab.page.locator(".gk-result").count() == 0
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_search_page_with_results_and_filters_is_accessible_and_easy_to_tap(page, width):
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not installed ({AXE} is missing): run `npm ci --prefix tests/browser`")
+    tab = page(width)
+    tab.goto("/search/index.html?q=王德&category=低保救助")
+    expect(tab.page.locator(".gk-result").first).to_be_visible(timeout=10_000)
+    expect(tab.page.get_by_label("只看哪类公告（栏目）")).to_have_value("低保救助")  # the box opens for a filter given
+    controls = tab.page.locator("#gk-search-form input, #gk-search-form button, #gk-search-form select, "
+                                "#gk-search-form summary, .gk-result__title, #gk-search-more")
+    for i in range(controls.count()):
+        if controls.nth(i).is_visible():
+            box = controls.nth(i).bounding_box()
+            assert box["height"] >= 44, (controls.nth(i).evaluate("e => e.outerHTML.slice(0, 80)"), box)
+    overflow = tab.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+    tab.page.add_script_tag(path=str(AXE))
+    violations = tab.page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    blocking = [describe(v) for v in violations if v["impact"] in BLOCKING]
+    assert blocking == [], "\n".join(blocking)
