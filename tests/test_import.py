@@ -136,6 +136,29 @@ def test_a_finance_export_becomes_a_notice_with_its_figures_as_written(minimal, 
     assert rows == table_of(notice)
 
 
+def test_a_sheet_with_an_income_and_an_expense_table_gives_both(minimal, tmp_path):
+    """The village's own layout (the template's): 一、收入 and its table, a blank row, 二、支出 and its table.
+    Each becomes a table with its own header and 合计; the balance takes income and expense from them."""
+    file = workbook(tmp_path / "十月收支.xlsx", [
+        ["一、收入"], ["收入项目", "金额（元）"], ["土地承包费", 3000], ["鱼塘租赁", 500], ["合计", 3500], [None],
+        ["二、支出"], ["支出项目", "金额（元）"], ["误工补贴", 1200], ["办公用品", 300.5], ["合计", 1500.5],
+    ], formats={"B3:B11": "#,##0.00"})
+    out, notice, err = imported(minimal, file, *FINANCE)
+    assert notice is not None, err
+    assert "导入 6 行、2 列" in out
+    lines = notice.read_text(encoding="utf-8").split("\n")
+    found = [[header, *(cells for _, cells in tables.body_rows(lines, i))] for i, header in tables.headers(lines)]
+    assert found == [[["收入项目", "金额（元）"], ["土地承包费", "3,000.00"], ["鱼塘租赁", "500.00"], ["合计", "3,500.00"]],
+                     [["支出项目", "金额（元）"], ["误工补贴", "1,200.00"], ["办公用品", "300.50"], ["合计", "1,500.50"]]]
+    assert "一、收入" in lines and "二、支出" in lines
+    assert "income: 3500.00, expense: 1500.50, closing: 1999.50" in notice.read_text(encoding="utf-8")
+    assert not [p for p in problems_of(minimal, notice) if p["severity"] == "error"]
+    wrong = workbook(tmp_path / "错.xlsx", [["一、收入"], ["收入项目", "金额（元）"], ["租金", 3000], ["合计", 3000], [None],
+                                           ["支出项目", "金额（元）"], ["补贴", 1200], ["办公", 300], ["合计", 1600]])
+    _, notice, err = imported(minimal, wrong, *FINANCE, "--title", "错")
+    assert notice is None and "第 9 行" in err and "1,500.00" in err
+
+
 def test_a_wrong_total_is_refused_naming_the_row_and_the_right_sum(minimal, tmp_path):
     """3,000 + 500 written as 3,600: nothing is written, and the clerk is told the row and the sum."""
     file = workbook(tmp_path / "支出.xlsx", [["支出项目", "金额（元）"], ["误工补贴", 3000], ["水电费", 500],

@@ -358,12 +358,142 @@ def shape(table: Table, *, category_name: str, private: bool, drop: Sequence[str
     ``private``: the category is a privacy category (its forbidden columns are
     refused unless named in ``drop``; mobiles are masked too).
     ``command``: the command line to repeat with ``--drop-columns``, for the message.
+    A sheet that holds several tables (一、收入 and its table, a blank row,
+    二、支出 and its table) gives as many Markdown tables.
     """
-    rows, numbers = [list(r) for r in table.rows], list(table.numbers)
-    before, after = [], []
-    if not any(_filled(row) >= 2 for row in rows):
+    if not any(_filled(row) >= 2 for row in table.rows):
         raise ImportFailure(f"{table.name} 的表格只有一列，不像是要公开的表格。一列的内容请直接写进公告正文（gongkai new）。")
-    while _filled(rows[0]) <= 1:  # a title or 单位：元 above the table
+    parts = [_part(rows, numbers, table.header_rows if i == 0 else 1)
+             for i, (rows, numbers) in enumerate(_parts(table.rows, table.numbers))]
+    headers = [h for part in parts for h in part.header]
+    wanted = [_column(d.strip(), headers) for d in drop if d.strip()]
+    unknown = [d for d in wanted if d not in headers]
+    if unknown:
+        raise ImportUsage(f"--drop-columns 中的“{'、'.join(unknown)}”不是 {table.name} 的列名。"
+                          f"它的列有：{'、'.join(dict.fromkeys(h for h in headers if h))}。")
+    for part in parts:
+        part.drop(wanted)
+    forbidden = list(dict.fromkeys(h for part in parts for h in part.header
+                                   if private and any(word in h for word in privacy.PRIVATE_COLUMNS)))
+    if forbidden:
+        names = ",".join(forbidden)
+        again = f"\n  {command} --drop-columns {names}" if command else f"--drop-columns {names}"
+        raise ImportFailure(f"“{category_name}”的公开表格不得有这些列：{'、'.join(forbidden)}。这类公开只列户主姓名、人数、金额、"
+                            f"类别等必要信息（《个人信息保护法》第二十五条），没有生成公告。去掉这些列再导入：{again}")
+    notes: list[str] = []
+    masked = sum(part.mask(private) for part in parts)
+    if masked:
+        notes.append(f"已遮盖 {masked} 个个人号码（身份证号只留前6位和后4位，银行卡号只留前4位和后4位，手机号只留前3位和后4位）。")
+    if not any(part.body for part in parts):
+        raise ImportFailure(f"{table.name} 的表格只有表头“{'、'.join(h for h in headers if h)}”，没有内容行。")
+    wrong: list[str] = []
+    for part in parts:
+        if add_total:
+            part.add_total(notes)
+        wrong += part.wrong_totals()
+    if wrong:
+        raise ImportFailure(f"{table.name} 的合计对不上，没有生成公告：\n  " + "\n  ".join(wrong)
+                            + "\n请在表格中改正后重新导入（账目以改正后的为准）。")
+    lines: list[str] = []
+    for part in parts:
+        if lines:
+            lines.append("")
+        lines += part.lines()
+    income, expense = (_total_of(parts, word) for word in ("收入", "支出"))
+    return Shaped(lines, notes, sum(len(p.body) for p in parts), max(len(p.header) for p in parts), income, expense)
+
+
+@dataclass
+class _Part:
+    """One table of a sheet, with the lines of text above it (一、收入, 单位：元) and below it (制表人：…)."""
+
+    before: list[str]
+    header: list[str]
+    body: list[list[str]]
+    numbers: list[int]  # the spreadsheet row of each body row (0 for a 合计 row gongkai added)
+    after: list[str]
+
+    def drop(self, wanted: list[str]) -> None:
+        keep = [c for c, h in enumerate(self.header) if h not in wanted]
+        self.header = [self.header[c] for c in keep]
+        self.body = [[r[c] for c in keep] for r in self.body]
+
+    def mask(self, private: bool) -> int:
+        """Personal numbers masked in place (:func:`.privacy.mask_text`); how many."""
+        count = 0
+
+        def masked(text: str) -> str:
+            nonlocal count
+            new, changes = privacy.mask_text(text, strict=private)
+            count += len(changes)
+            return new
+
+        self.header = [masked(h) for h in self.header]
+        self.before = [masked(t) for t in self.before]
+        self.after = [masked(t) for t in self.after]
+        self.body = [[masked(cell) for cell in row] for row in self.body]
+        return count
+
+    def add_total(self, notes: list[str]) -> None:
+        """A 合计 row when the table has none (and no 本年累计 row, which is no row to add to this period's)."""
+        if not self.body or any(tables.row_kind(r) for r in self.body) or any("累计" in "".join(r[:2]) for r in self.body):
+            return
+        total = computed_total(self.header, self.body)
+        if total is not None:
+            self.body.append(total)
+            self.numbers.append(0)
+            summed = "，".join(f"{self.header[c]} {total[c]}" for c in range(1, len(self.header)) if total[c])
+            notes.append(f"表格没有合计行，已按各行相加补上一行“合计”：{summed}。请与原表核对。")
+
+    def wrong_totals(self) -> list[str]:
+        """What ``check`` would say of its 合计 rows, with the spreadsheet's row numbers."""
+        if not self.body:
+            return []
+        return [f"第 {self.numbers[problem.line - 2]} 行：{problem.message}"
+                for problem in finance.table_errors("\n".join(markdown_table(self.header, self.body)))]
+
+    def label(self) -> str:
+        return " ".join([*self.before, self.header[0] if self.header else ""])
+
+    def lines(self) -> list[str]:
+        lines: list[str] = []
+        for text in self.before:  # each its own paragraph: Markdown would run lines of a paragraph together
+            lines += [_escape(text), ""]
+        if self.body:
+            lines += markdown_table(self.header, self.body)
+        elif self.header:
+            lines.append(_escape(" ".join(h for h in self.header if h)))
+        for text in self.after:
+            lines += ["", _escape(text)]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
+
+
+def _parts(rows: list[list[str]], numbers: list[int]) -> list[tuple[list[list[str]], list[int]]]:
+    """The sheet cut where another table starts: after a blank row or a title row (二、支出), a row of headings."""
+    parts: list[tuple[list[list[str]], list[int]]] = [([], [])]
+    for i, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        current, current_numbers = parts[-1]
+        has_body = sum(1 for r in current if _filled(r) >= 2) >= 2
+        starts = row if _filled(row) >= 2 else (rows[i + 1] if i + 1 < len(rows) else [])
+        gap = bool(current_numbers) and number - current_numbers[-1] > 1
+        if has_body and (gap or _filled(row) <= 1) and _headings(starts):
+            parts.append(([], []))
+        parts[-1][0].append(row)
+        parts[-1][1].append(number)
+    return parts
+
+
+def _headings(row: list[str]) -> bool:
+    """A row that reads as a table's header: two or more cells, words only."""
+    return _filled(row) >= 2 and not any(finance.parse_amount(cell) is not None for cell in row if cell)
+
+
+def _part(rows: list[list[str]], numbers: list[int], header_rows: int) -> _Part:
+    rows, numbers = [list(r) for r in rows], list(numbers)
+    before, after = [], []
+    while rows and _filled(rows[0]) <= 1:  # a title or 单位：元 above the table
         text = next((c for c in rows.pop(0) if c), "")
         numbers.pop(0)
         if text:
@@ -374,53 +504,30 @@ def shape(table: Table, *, category_name: str, private: bool, drop: Sequence[str
         if text:
             after.insert(0, text)
     if not rows:
-        raise ImportFailure(f"{table.name} 里没有表格内容。")
-    header_rows = max(1, min(table.header_rows, len(rows) - 1)) if len(rows) > 1 else 1
+        return _Part(before, [], [], [], after)
+    header_rows = max(1, min(header_rows, len(rows) - 1)) if len(rows) > 1 else 1
     header = _join_header(rows[:header_rows])
     body, body_numbers = rows[header_rows:], numbers[header_rows:]
     keep = [c for c in range(len(header)) if header[c] or any(c < len(r) and r[c] for r in body)]
-    header = [header[c] for c in keep]
-    body = [[r[c] if c < len(r) else "" for c in keep] for r in body]
-    header, body = _drop(table, header, body, drop, private, category_name, command)
-    notes: list[str] = []
-    masked = _mask(header, body, before, after, private)
-    if masked:
-        notes.insert(0, f"已遮盖 {masked} 个个人号码（身份证号只留前6位和后4位，银行卡号只留前4位和后4位，手机号只留前3位和后4位）。")
-    if not body:
-        raise ImportFailure(f"{table.name} 的表格只有表头“{'、'.join(h for h in header if h)}”，没有内容行。")
-    kinds = [tables.row_kind(r) for r in body]
-    cumulative = any("累计" in "".join(r[:2]) for r in body)  # 本年累计 is no row to add to this period's
-    if not any(kinds) and add_total and not cumulative:
-        total = computed_total(header, body)
-        if total is not None:
-            body.append(total)
-            body_numbers.append(0)
-            summed = "，".join(f"{header[c]} {total[c]}" for c in range(1, len(header)) if total[c])
-            notes.append(f"表格没有合计行，已按各行相加补上一行“合计”：{summed}。请与原表核对。")
-    markdown = markdown_table(header, body)
-    wrong = list(finance.table_errors("\n".join(markdown)))
-    if wrong:
-        where = []
-        for problem in wrong:
-            where.append(f"第 {body_numbers[problem.line - 2]} 行：{problem.message}")
-        raise ImportFailure(f"{table.name} 的合计对不上，没有生成公告：\n  " + "\n  ".join(where)
-                            + "\n请在表格中改正后重新导入（账目以改正后的为准）。")
-    lines = []
-    for text in before:  # each its own paragraph: Markdown would run lines of a paragraph together
-        lines += [_escape(text), ""]
-    lines += markdown
-    for text in after:
-        lines += ["", _escape(text)]
-    income, expense = (_total_of(header, body, word) for word in ("收入", "支出"))
-    return Shaped(lines, notes, len(body), len(header), income, expense)
+    return _Part(before, [header[c] for c in keep], [[r[c] if c < len(r) else "" for c in keep] for r in body],
+                 body_numbers, after)
 
 
-def _total_of(header: list[str], body: list[list[str]], word: str) -> Decimal | None:
-    """The 合计 of the one column of amounts whose header says ``word`` (收入), or None when there is not exactly one."""
-    totals = [r for r in body if tables.row_kind(r) == tables.TOTAL]
-    if not totals:
-        return None
-    found = [finance.parse_amount(totals[-1][c]) for c in range(1, len(header)) if word in header[c]]
+def _total_of(parts: list[_Part], word: str) -> Decimal | None:
+    """The 合计 of income (收入) or expense (支出): of the one column of amounts whose header says it, or of the one
+    table whose title or first heading says it (一、收入 over 收入项目 | 金额); None when that is not one number."""
+    found = []
+    for part in parts:
+        totals = [r for r in part.body if tables.row_kind(r) == tables.TOTAL]
+        if not totals:
+            continue
+        amounts = {c: finance.parse_amount(totals[-1][c]) for c in range(1, len(part.header))}
+        amounts = {c: v for c, v in amounts.items() if v is not None}
+        named = [v for c, v in amounts.items() if word in part.header[c]]
+        if named:
+            found += named
+        elif word in part.label() and len(amounts) == 1:
+            found += amounts.values()
     return found[0] if len(found) == 1 else None
 
 
@@ -442,50 +549,12 @@ def _join_header(rows: list[list[str]]) -> list[str]:
     return header
 
 
-def _drop(table: Table, header: list[str], body: list[list[str]], drop: Sequence[str], private: bool,
-          category_name: str, command: str) -> tuple[list[str], list[list[str]]]:
-    """The columns left after ``drop``; a privacy category's forbidden column left in is refused."""
-    wanted = [_column(d.strip(), header) for d in drop if d.strip()]
-    unknown = [d for d in wanted if d not in header]
-    if unknown:
-        raise ImportUsage(f"--drop-columns 中的“{'、'.join(unknown)}”不是 {table.name} 的列名。"
-                          f"它的列有：{'、'.join(h for h in header if h)}。")
-    keep = [c for c, h in enumerate(header) if h not in wanted]
-    header = [header[c] for c in keep]
-    body = [[r[c] for c in keep] for r in body]
-    forbidden = [h for h in header if private and any(word in h for word in privacy.PRIVATE_COLUMNS)]
-    if forbidden:
-        names = ",".join(forbidden)
-        again = f"\n  {command} --drop-columns {names}" if command else f"--drop-columns {names}"
-        raise ImportFailure(f"“{category_name}”的公开表格不得有这些列：{'、'.join(forbidden)}。这类公开只列户主姓名、人数、金额、"
-                            f"类别等必要信息（《个人信息保护法》第二十五条），没有生成公告。去掉这些列再导入：{again}")
-    return header, body
-
-
 def _column(name: str, header: list[str]) -> str:
     """The header cell ``name`` means: itself, or the one cell that contains it (身份证 for 身份证号码)."""
     if name in header:
         return name
     holding = [h for h in header if name in h]
     return holding[0] if len(holding) == 1 else name
-
-
-def _mask(header: list[str], body: list[list[str]], before: list[str], after: list[str], private: bool) -> int:
-    """Personal numbers masked in place (:func:`.privacy.mask_text`); how many."""
-    count = 0
-
-    def masked(text: str) -> str:
-        nonlocal count
-        new, changes = privacy.mask_text(text, strict=private)
-        count += len(changes)
-        return new
-
-    header[:] = [masked(h) for h in header]
-    before[:] = [masked(t) for t in before]
-    after[:] = [masked(t) for t in after]
-    for row in body:
-        row[:] = [masked(cell) for cell in row]
-    return count
 
 
 def computed_total(header: list[str], body: list[list[str]]) -> list[str] | None:
