@@ -1088,6 +1088,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="before each run, wait up to 5 minutes for the 1-minute load average to fall to L")
     parser.add_argument("--profile-at", type=int, default=5000,
                         help="profile build and check at this size if it is measured, else the largest (default 5000)")
+    parser.add_argument("--profile", default="build,check,pool",
+                        help="which cProfile runs: build, check (one process each), pool (check with its workers); "
+                             "default all")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile runs")
     parser.add_argument("--no-doc", action="store_true", help="print the figures only; leave docs/performance.md alone")
     parser.add_argument("--doc-from", type=Path, metavar="RESULTS", help="write docs/performance.md from a results.json")
@@ -1141,11 +1144,15 @@ def main(argv: list[str] | None = None) -> int:
         run_all(items, runs[n], work, edits[n], args.max_load, save, args.warmup)
         save()
         if not args.no_profile and n == (args.profile_at if args.profile_at in sizes else max(sizes)):
+            wanted = set(args.profile.split(","))
             for command in ("build", "check"):
-                print(f"profiling gongkai {command} at N = {n} …", flush=True)
-                results["profiles"][command] = profile(work / "gongkai", command, work, n)
-            results["profiles"]["check (with its workers)"] = profile_pool(work / "gongkai", work, n)
-            if n == 5000:
+                if command in wanted:
+                    print(f"profiling gongkai {command} at N = {n} …", flush=True)
+                    results["profiles"][command] = profile(work / "gongkai", command, work, n)
+            if "pool" in wanted:
+                print(f"profiling gongkai check with its workers at N = {n} …", flush=True)
+                results["profiles"]["check (with its workers)"] = profile_pool(work / "gongkai", work, n)
+            if n == 5000 and "build" in wanted:
                 results["shares"] = shares(work / "gongkai", results)
             save()
     results["loads"] = (loads_start, os.getloadavg())
