@@ -118,6 +118,17 @@ def until_both(base: str, notice: str, board: str, marker: str, timeout: float) 
     return seen[notice], seen[board]
 
 
+def listed(server: Server, base: str, picks: list[str], start: int) -> tuple[str, str, str]:
+    """The first candidate from ``start`` on whose board page lists its title: (file, notice URL, board URL)."""
+    for k in range(len(picks)):
+        rel = picks[(start + k) % len(picks)]
+        notice, board = server.notice_url(rel), server.board_url(rel)
+        status, page = fetch(base + board)
+        if status == 200 and title_of(server.content / rel) in page and fetch(base + notice)[0] == 200:
+            return rel, notice, board
+    raise RuntimeError(f"{server.label}: no board page lists the newest notice of any of its sections")
+
+
 def stop(proc: subprocess.Popen) -> None:
     """End the server and everything it started (its own session), politely first."""
     if proc.poll() is None:
@@ -151,11 +162,7 @@ def session(server: Server, edits: int, counter: Path, log: Path, *, ready_timeo
             results = []
             done = int(counter.read_text()) if counter.exists() else 0
             for i in range(edits):
-                rel = picks[(done + i) * 7 % len(picks)]
-                notice, board = server.notice_url(rel), server.board_url(rel)
-                status, page = fetch(base + board)
-                if status != 200 or title_of(server.content / rel) not in page:
-                    raise RuntimeError(f"{server.label}: the board page {board} (HTTP {status}) does not list {rel}")
+                rel, notice, board = listed(server, base, picks, (done + i) * 7)
                 marker = f"（核对{done + i + 1}）"
                 retitle(server.content / rel, marker)
                 counter.write_text(str(done + i + 1))
