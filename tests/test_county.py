@@ -17,6 +17,7 @@ it on two days:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import json
@@ -32,6 +33,8 @@ from urllib.request import urlopen
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Site, copy_site, run_gongkai
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 LATER = "2027-02-15"  # nanwan's Q4 finance (due 2027-01-10) is overdue by then
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -229,3 +232,79 @@ def test_a_bad_township_setting_is_a_settings_error(tmp_path):
         'GONGKAI_COUNTY_SCORING = {"per_overdue_sections": 2}\n', encoding="utf-8")
     result = run_gongkai("build", cwd=tmp_path)
     assert result.returncode == 2 and "GONGKAI_COUNTY_SCORING['per_overdue_sections']" in result.stderr
+
+
+# -- every form a township's file can take -------------------------------------------------
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                     max_leaves=10)
+_DAY = st.one_of(st.none(), st.dates().map(dt.date.isoformat), _JSON)
+_SECTION = st.fixed_dictionaries(
+    {"board": st.one_of(st.text(min_size=1, max_size=10), _JSON), "category": st.text(min_size=1, max_size=10),
+     "status": st.one_of(st.sampled_from(["current", "due", "overdue"]), _JSON)},
+    optional={"days_overdue": st.one_of(st.integers(), _JSON), "latest_date": _DAY, "next_deadline": _DAY,
+              "url": st.one_of(st.sampled_from(["javascript:alert(1)", "/a/b.html", "https://x.cn/a", "data:,x",
+                                                "//evil.example/x", " https://x.cn/a b"]), _JSON),
+              "name": _JSON, "missing_periods": _JSON, "latest_period": _JSON})
+_BOARD = st.fixed_dictionaries({"slug": st.text(max_size=8), "name": st.text(max_size=8)},
+                               optional={"kind": _JSON, "url": _JSON, "on_time": _JSON})
+_STATUS = st.fixed_dictionaries(
+    {"today": st.one_of(st.dates().map(dt.date.isoformat), _JSON), "sections": st.lists(_SECTION, max_size=4)},
+    optional={"boards": st.one_of(st.lists(_BOARD, max_size=3), _JSON),
+              "site": st.one_of(st.fixed_dictionaries({}, optional={"url": _JSON, "search": _JSON, "built_at": _JSON}),
+                                _JSON)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.one_of(_STATUS, _JSON), base=st.sampled_from([None, "https://t.example.cn"]))
+def test_any_township_file_is_read_or_refused_never_a_crash(data, base):
+    """Whatever a township publishes: a status the county models (every link http(s) or none), or county.invalid."""
+    from gongkai.county import Reading, Scoring, TownshipSource, Unreadable, model_township, validate
+
+    raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    try:
+        parsed = validate(raw)
+    except Unreadable as exc:
+        assert exc.code == "county.invalid"
+        return
+    source = TownshipSource("t", "甲乡", "status.json", base)
+    now = dt.datetime(2026, 11, 22, 8, tzinfo=dt.UTC)
+    township = model_township(Reading(source, parsed, now, True), Scoring(), dt.date(2026, 11, 22))
+    links = [s.url for s in township.sections] + [b.url for b in township.boards] + list(township.search)
+    assert all(link is None or link.startswith(("http://", "https://")) for link in links), links
+    assert township.score is not None and 0 <= township.score.value <= 100
+
+
+@given(raw=st.binary(max_size=200))
+def test_any_bytes_are_read_or_refused(raw):
+    from gongkai.county import Unreadable, validate
+
+    try:
+        validate(raw)
+    except Unreadable as exc:
+        assert exc.code == "county.invalid"
+
+
+def test_the_veto_indicators_turn_the_light_red():
+    from gongkai.county import CountySection, Scoring, score
+
+    def section(status: str, latest: str | None, days: int = 0) -> CountySection:
+        return CountySection("t", "nanwan", "finance", "财务公开", status, days, None, latest, None, (), None, "南湾村")
+
+    rules = Scoring(home_idle_days=14, section_idle_days=180, empty_sections=2)
+    today = dt.date(2026, 11, 22)
+    fresh = [section("current", "2026-11-20"), section("current", "2026-11-01")]
+    assert score(fresh, rules, today, township=True).light == "green"
+    idle = [section("current", "2026-11-01")]  # 21 days since the township's newest disclosure
+    assert score(idle, rules, today, township=True).vetoes == ("最新公开已 21 天（超过 14 天）",)
+    assert score(idle, rules, today, township=False).light == "green"  # a village is not held to the home-page rule
+    stale = [section("current", "2026-11-20"), section("overdue", "2026-04-01", days=10)]
+    result = score(stale, rules, today, township=False)
+    assert result.light == "red" and result.vetoes == ("南湾村·财务公开逾期且 235 天未更新（超过 180 天）",)
+    empty = [section("current", "2026-11-20"), section("current", None), section("due", None)]
+    assert score(empty, rules, today, township=False).vetoes == ("空白栏目 2 个（达到 2 个）",)
+    late = [section("overdue", "2026-11-01", days=30)] * 3  # 3 × 2 + 12 weeks × 1 = 18 off
+    result = score(late, rules, today, township=False)
+    assert (result.value, result.light, result.deduction) == (82, "amber", 18)
+    assert result.working(rules) == "逾期栏目 3 个 × 2 分 + 逾期 12 周 × 1 分 = 扣 18 分，得 82 分"

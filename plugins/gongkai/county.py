@@ -563,13 +563,25 @@ def _base_url(source: TownshipSource, data: dict) -> str | None:
 
 
 def _absolute(base: str | None, url: Any) -> str | None:
-    if not isinstance(url, str) or not url:
+    """An address from a township's status as an absolute http(s) URL, or None.
+
+    Anything else (``javascript:``, ``data:``, a path with no known site) is
+    dropped: a township's file must not be able to put a script in a county page.
+    A path is taken relative to the township's root, never to another host.
+    """
+    if not isinstance(url, str) or not url.strip():
         return None
-    if url.startswith(("http://", "https://")):
-        return url
-    if base is None or (url.startswith(("//", "/")) and not base):
+    url = url.strip()
+    if urllib.parse.urlsplit(url).scheme:
+        joined = url
+    elif base is None:
         return None
-    return urllib.parse.urljoin(base, url.lstrip("/"))
+    else:
+        joined = urllib.parse.urljoin(base, url.lstrip("/"))
+    parts = urllib.parse.urlsplit(joined)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in joined for c in "\t\n\r\x00 "):
+        return None
+    return joined
 
 
 def model_township(reading: Reading, scoring: Scoring, today: dt.date) -> CountyTownship:
