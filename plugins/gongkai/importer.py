@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -131,8 +132,10 @@ def _read_workbook(path: Path, data: bytes, sheet: str | None) -> Table:
 
     name = path.name
     try:
-        values = openpyxl.load_workbook(BytesIO(data), data_only=True)
-        formulas = openpyxl.load_workbook(BytesIO(data), data_only=False)
+        with warnings.catch_warnings():  # "Data Validation extension is not supported": nothing a clerk can act on
+            warnings.simplefilter("ignore")
+            values = openpyxl.load_workbook(BytesIO(data), data_only=True)
+            formulas = openpyxl.load_workbook(BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise ImportFailure(f"{name} 已损坏或不是 Excel 表格（{type(exc).__name__}），读不出内容。{_SAVE_AS}") from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not quite a workbook
