@@ -308,3 +308,14 @@ def test_the_veto_indicators_turn_the_light_red():
     result = score(late, rules, today, township=False)
     assert (result.value, result.light, result.deduction) == (82, "amber", 18)
     assert result.working(rules) == "逾期栏目 3 个 × 2 分 + 逾期 12 周 × 1 分 = 扣 18 分，得 82 分"
+
+
+def test_a_county_publishes_like_any_site(county, tmp_path):
+    root = county["root"]
+    (root / "publishconf.py").write_text("import os, sys\nsys.path.append(os.path.dirname(os.path.abspath(__file__)))\n"
+                                         "from pelicanconf import *  # noqa\nSITEURL = \"https://gongkai.shifan.gov.cn\"\n",
+                                         encoding="utf-8")
+    result = run_gongkai("publish", "--to", str(tmp_path / "www"), cwd=root, today=LATER)
+    assert result.returncode == 0, result.stdout + result.stderr
+    live = tmp_path / "www"
+    assert live.is_symlink() and (live / "county.json").is_file() and (live / "overdue" / "index.html").is_file()

@@ -574,7 +574,8 @@ def build(plan: Plan, output: Path, previous: dict | None) -> Built:
                else "生成的网站有问题")
         raise PublishError(f"{lines}\n检查发现 {count} 个错误，{why}，因此没有发布，线上网站保持不变（没有改动）。"
                            "请改正后再发布（gongkai check 可再次查看）。")
-    missing = [name for name in ("index.html", "status.json", "manifest.json") if not (output / name).is_file()]
+    required = ("index.html", "county.json") if plan.config.is_county else ("index.html", "status.json", "manifest.json")
+    missing = [name for name in required if not (output / name).is_file()]
     if missing:
         raise PublishError(f"网站生成不完整（缺少 {'、'.join(missing)}），没有发布。")
     return built
