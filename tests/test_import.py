@@ -142,7 +142,7 @@ def test_a_sheet_with_an_income_and_an_expense_table_gives_both(minimal, tmp_pat
     file = workbook(tmp_path / "十月收支.xlsx", [
         ["一、收入"], ["收入项目", "金额（元）"], ["土地承包费", 3000], ["鱼塘租赁", 500], ["合计", 3500], [None],
         ["二、支出"], ["支出项目", "金额（元）"], ["误工补贴", 1200], ["办公用品", 300.5], ["合计", 1500.5],
-    ], formats={"B3:B11": "#,##0.00"})
+    ], formats={"B3:B11": "#,##0.00"}, merges=("A1:B1", "A7:B7"))  # the titles merged over the width
     out, notice, err = imported(minimal, file, *FINANCE)
     assert notice is not None, err
     assert "导入 6 行、2 列" in out

@@ -207,6 +207,8 @@ def _sheet_rows(name: str, ws, formulas) -> tuple[list[list[str]], list[int], in
         value = grid.get((merged.min_row, merged.min_col), "")
         if not value or (merged.min_row, merged.min_col) in numeric:
             continue  # an amount merged over rows is one amount: it is counted once
+        if not any(r == merged.min_row and not merged.min_col <= c <= merged.max_col for r, c in grid):
+            continue  # the only text of its row (二、支出 over the width): a title between tables, one line
         for r in range(merged.min_row, merged.max_row + 1):
             for c in range(merged.min_col, merged.max_col + 1):
                 grid[r, c] = value  # a merged cell holds its value in its top-left cell: repeat it where the clerk sees it
