@@ -355,8 +355,13 @@ def test_check_warns_on_a_pasted_table_and_checks_its_total(minimal):
     minimal.write("township/finance/2026-10.md", PASTED)
     found = {(p["code"], p["line"]): p for p in minimal.check_json()["problems"] if p["file"].endswith("2026-10.md")}
     assert found[("table.pasted", 10)]["severity"] == "warning"
-    assert "gongkai import" in found[("table.pasted", 10)]["message"]
+    assert "gongkai import 表格文件 --board township --category finance" in found[("table.pasted", 10)]["message"]
     assert found[("table.total", 13)]["severity"] == "error" and "3,500.00" in found[("table.total", 13)]["message"]
+    # The lines saved from Notepad as a .txt ("ANSI") import as the table they are: the same 合计 is refused.
+    pasted = minimal.root / "粘贴.txt"
+    pasted.write_bytes("\r\n".join(PASTED.split("\n")[9:13]).encode("gbk"))
+    _, notice, err = imported(minimal, pasted, *FINANCE, "--title", "粘贴")
+    assert notice is None and "第 4 行" in err and "3,500.00" in err
 
 
 def test_a_pasted_table_without_its_header_and_an_indented_line_are_read_right(minimal):

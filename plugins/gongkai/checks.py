@@ -116,8 +116,9 @@ def pasted_tables(notice: Notice, private: bool, category_name: str) -> Iterable
         first = notice.body_line + rows[0][0]
         yield warning(notice.path, first, "table.pasted",
                       f"第 {first}–{notice.body_line + rows[-1][0]} 行像是从 Excel 或 WPS 复制过来的表格（各列之间是制表符），"
-                      "网页上会挤成一段看不清的文字。请用 gongkai import 表格文件 --board 公开栏 --category 类别 "
-                      "从表格文件直接生成公告，或把这几行改写成用 | 分隔的表格。")
+                      f"网页上会挤成一段看不清的文字。请用 gongkai import 表格文件 --board {notice.board} "
+                      f"--category {notice.category} 从原来的 Excel 表格直接生成公告（把这几行另存为 .txt 文件再导入也可以），"
+                      "或把这几行改写成用 | 分隔的表格。")
         if private:
             for cell in rows[0][1]:
                 if any(word in cell for word in privacy.PRIVATE_COLUMNS):
