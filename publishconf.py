@@ -10,8 +10,8 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F403
 
-# The public address: absolute links in feeds, the sitemap and QR codes.
-SITEURL = "https://gongkai.example.gov.cn"
+# The public address (absolute links in feeds, the sitemap and QR codes) is SITEURL in
+# pelicanconf.py: written once, so that no second copy can point somewhere else.
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 

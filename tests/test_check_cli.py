@@ -104,7 +104,7 @@ def test_new_writes_a_skeleton_that_checks_with_warnings_only(minimal):
     report = minimal.check_json()
     mine = [p for p in report["problems"] if p["file"] == path]
     assert mine and {p["severity"] for p in mine} == {"warning"}
-    assert {p["code"] for p in mine} == {"placeholder"}
+    assert {p["code"] for p in mine} == {"placeholder", "period.unended"}  # Q1–Q3 are out: the running quarter
 
 
 def test_new_for_each_category_checks_clean_of_errors(minimal):
@@ -120,7 +120,7 @@ def test_new_refuses_to_overwrite_and_suggests_boards(minimal):
     first = run_gongkai("new", "finance", "--board", "nanwan", "--period", "2026-Q3", cwd=minimal.root)
     assert first.returncode == 1 and "已经存在" in first.stderr  # 2026-q3.md is in the fixture
     unknown = run_gongkai("new", "finance", "--board", "nanwn", cwd=minimal.root)
-    assert unknown.returncode == 2 and "是否想写 nanwan" in unknown.stderr
+    assert unknown.returncode == 2 and "是否想写 南湾村（nanwan）？" in unknown.stderr
     wrong = run_gongkai("new", "subsidies", "--board", "township", cwd=minimal.root)
     assert wrong.returncode == 2 and "没有“惠农补贴”栏目" in wrong.stderr
 

@@ -12,7 +12,7 @@ from conftest import GONGKAI, TODAY, run_gongkai
 
 def test_init_creates_a_site_that_checks_and_builds(tmp_path):
     result = run_gongkai("init", "xihe", "--township", "西河镇", "--village", "石桥村", "--village", "柳林村、石桥村",
-                         cwd=tmp_path)
+                         "--siteurl", "https://gongkai.xihe.gov.cn", "--phone", "0371-63851234", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     site = tmp_path / "xihe"
     assert {"pelicanconf.py", "publishconf.py", "Makefile", "README.md", "archetypes", "content"} <= {

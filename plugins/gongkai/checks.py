@@ -8,8 +8,9 @@ numbers, figures) and the rules that span files or need the calendar are here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from . import finance, privacy, tables
 from .config import Config
@@ -18,6 +19,13 @@ from .problems import Problem, error, warning
 from .workdays import unofficial_years, workdays_between
 
 PLACEHOLDER = "待填写"  # what archetypes mark blanks with
+# A blank left to fill: （待填写） anywhere, or a bracketed （请填写…） such as init writes into the settings.
+PLACEHOLDER_MARK = re.compile(r"[（(【\[]?\s*待填写\s*[）)】\]]?|[（(【\[]\s*请填写[^）)】\]]*[）)】\]]")
+# Hosts that are examples, never a site's real address.
+_EXAMPLE_HOST = re.compile(r"(^|\.)(example|your-?site|yourdomain)(\.|$)|\.(invalid|example|test)$")
+# A nil return must say nothing happened: no table, no amounts.
+_TABLE_ROW = re.compile(r"^\s*\|.*\|")
+_AMOUNT = re.compile(r"\d[\d,，]*(\.\d+)?\s*(元|万元)|\d{1,3}(,\d{3})+(\.\d+)?|(?<![\d.])\d+\.\d{2}(?![\d.])")
 
 
 def check_source(source: Source, config: Config, passed: set[str] | None = None) -> tuple[Notice | None, list[Problem]]:
@@ -97,7 +105,10 @@ def trust(notice: Notice, config: Config, passed: set[str] | None = None) -> Ite
                     yield error(path, notice.body_line + i, "privacy.column", privacy.column_message(cell, section.name))
     if "\t" in notice.body:
         yield from pasted_tables(notice, section.privacy, section.name)
-    yield from placeholders(notice)
+    yield from placeholders(notice, config)
+    yield from dates(notice, config, section.is_periodic)
+    if notice.nil:
+        yield from nil_content(notice, section.nil_label)
     wrong = finance.balance_error(notice)
     if wrong:
         yield error(path, notice.line("balance"), "finance.balance", wrong)
@@ -125,19 +136,101 @@ def pasted_tables(notice: Notice, private: bool, category_name: str) -> Iterable
                     yield error(notice.path, first, "privacy.column", privacy.column_message(cell, category_name))
 
 
-def placeholders(notice: Notice) -> Iterable[Problem]:
-    """Blanks left from the template: （待填写） marks what the clerk still has to write."""
+def placeholders(notice: Notice, config: Config) -> Iterable[Problem]:
+    """Blanks left from the template: （待填写） or （请填写…） marks what the clerk still has to write.
+
+    A warning while the clerk works (check, serve); an error for ``gongkai
+    publish``, so a blank never goes live. A draft is never published: a warning.
+    """
+    report = error if config.publishing and notice.status != "draft" else warning
+    then = "（发布时这是错误：这份公告不会发布）" if report is error else ""
     for key, line in notice.lines.items():
         value = getattr(notice, key, None)
-        if isinstance(value, str) and PLACEHOLDER in value:
-            yield warning(notice.path, line, "placeholder", f"{key} 还没有填写，现在是“{value}”。请换成实际内容。")
-    if PLACEHOLDER not in notice.body:
+        if isinstance(value, str) and PLACEHOLDER_MARK.search(value):
+            yield report(notice.path, line, "placeholder", f"{key} 还没有填写，现在是“{value}”。请换成实际内容。{then}")
+    if "填写" not in notice.body:
         return
     for i, text in enumerate(notice.body.split("\n")):
-        if PLACEHOLDER in text:
-            yield warning(notice.path, notice.body_line + i, "placeholder",
-                          "正文里还有“（待填写）”的地方，请换成实际内容后再公开。")
+        if mark := PLACEHOLDER_MARK.search(text):
+            yield report(notice.path, notice.body_line + i, "placeholder",
+                         f"正文里还有“{mark.group(0)}”的地方，请换成实际内容后再公开。{then}")
             break
+
+
+def dates(notice: Notice, config: Config, periodic: bool) -> Iterable[Problem]:
+    """Nothing vanishes quietly: a notice dated after today, or filed before the period it owes ended, says so."""
+    if notice.status == "draft":
+        return
+    today = config.today
+    if notice.date > today:
+        ahead = (notice.date - today).days
+        typo = f"比今天晚 {ahead} 天，是否把年份或月份写错了？" if ahead > 31 else ""
+        yield warning(notice.path, notice.line("date"), "future",
+                      f"公开日期 {notice.date} 在今天（{today}）之后：将于 {notice.date} 在网站上公开，在此之前网站上"
+                      f"看不到它，也不计入按期公开。{typo}如果今天就要公开，请把 date 改为 {today}。")
+    period = notice.period
+    if periodic and period is not None and notice.date <= period.end:
+        yield warning(notice.path, notice.line("period"), "period.unended",
+                      f"公开期间 {period.label}要到 {period.end} 才结束，公开日期 {notice.date} 时这一期还没有过完，"
+                      f"数字可能不完整。如果期间写错了，请改为上一期（period: {period.previous()}）；"
+                      "如果确实要提前公开，可以不理会这条提示。")
+
+
+def nil_content(notice: Notice, label: str) -> Iterable[Problem]:
+    """A nil return (nil: true) says nothing happened: a table or an amount in it contradicts that."""
+    fix = (f"这是一份“{label}”的公告（nil: true），不能再列{{what}}。如果本期确有此类事项，请删去 nil: true，"
+           f"照常填写表格；如果确实没有，请删去{{what}}。")
+    if notice.balance is not None:
+        yield error(notice.path, notice.line("balance"), "nil.content", fix.format(what="收支余额（balance）"))
+    for i, text in enumerate(notice.body.split("\n")):
+        if _TABLE_ROW.match(text) or text.count("\t") >= 2:
+            yield error(notice.path, notice.body_line + i, "nil.content", fix.format(what="表格"))
+            return
+        if found := _AMOUNT.search(text):
+            yield error(notice.path, notice.body_line + i, "nil.content", fix.format(what=f"金额（{found.group(0)}）"))
+            return
+
+
+def settings_placeholders(config: Config) -> list[Problem]:
+    """Settings every page shows that are still blanks or examples: an example or empty SITEURL, a （请填写…） contact.
+
+    Warnings for check and serve; for ``gongkai publish`` errors that stop it
+    (every page, printed board and QR code would carry them).
+    """
+    report = error if config.publishing else warning
+    found = []
+    url = config.siteurl
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.lower()).split("/")[0].split(":")[0]
+    if not url:
+        found.append(report(*setting_line(config, "SITEURL"), "placeholder",
+                            "SITEURL（网站的正式地址）还没有填写：订阅、网站地图和打印公告上的二维码都要用它。"
+                            "请在设置中写 SITEURL = \"https://本乡公开网站的地址\"。"))
+    elif _EXAMPLE_HOST.search(host):
+        found.append(report(*setting_line(config, "SITEURL"), "placeholder",
+                            f"SITEURL 还是示例地址（{url}），网站的每个链接和打印公告上的二维码都会指向它。"
+                            "请改成本乡公开网站的正式地址。"))
+    texts = [("GONGKAI_CONTACTS", key, value) for key, value in config.contacts.items()]
+    texts += [("GONGKAI_BOARDS", f"{b.name} {key}", value) for b in config.boards for key, value in b.contacts.items()]
+    texts.append(("SITENAME", "网站名称", config.sitename))
+    for setting, key, value in texts:
+        if PLACEHOLDER_MARK.search(value):
+            found.append(report(*setting_line(config, setting), "placeholder",
+                                f"{setting} 中的“{key}”还没有填写，现在是“{value}”，它会出现在每一页的页脚和打印的公告上。"
+                                "请换成实际内容。"))
+    return found
+
+
+def setting_line(config: Config, name: str) -> tuple[str, int]:
+    """Where a setting is written: the settings file (or the pelicanconf.py it imports) and the line."""
+    for file in dict.fromkeys((config.settings_file, "pelicanconf.py")):
+        try:
+            text = (config.base_dir / file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        pattern = re.compile(rf"^{re.escape(name)}\s*[:=]", re.M)
+        if match := pattern.search(text):
+            return config.relpath(Path(config.base_dir / file)), text.count("\n", 0, match.start()) + 1
+    return config.relpath(config.base_dir / config.settings_file), 1
 
 
 def continuity(notices: list[Notice]) -> Iterable[Problem]:

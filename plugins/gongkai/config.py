@@ -14,7 +14,7 @@ import re
 import runpy
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,11 @@ CYCLES = (*CYCLE_KINDS, "event", "review")
 CYCLE_LABELS = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年",
                 "event": "随时（事项发生时）", "review": "长期公开、定期复核"}
 BOARD_KINDS = {"township": "政务公开栏", "village": "村务公开栏"}
+# What a nil return (``nil: true``) says on the board, by category; others use the category's name.
+NIL_SUBJECTS = {"finance": "财务收支", "subsidies": "惠农补贴发放", "low-income-aid": "低保对象变动",
+                "major-matters": "重大事项"}
+# An event section's nil return covers the span its max_interval_days allows.
+NIL_SPANS = ((31, "本月"), (92, "本季度"), (183, "本半年"), (366, "本年度"))
 
 
 class FrozenMap(dict):
@@ -197,6 +202,18 @@ class Category:
     def cycle_label(self) -> str:
         return CYCLE_LABELS[self.cycle]
 
+    @property
+    def nil_label(self) -> str:
+        """What a nil return says: 本期无财务收支, 本季度无重大事项 (the one place these words are made)."""
+        subject = NIL_SUBJECTS.get(self.slug) or self.name.removesuffix("公开") or self.name
+        if self.is_periodic:
+            return f"本期无{subject}"
+        if self.cycle == "event":
+            days = self.max_interval_days or 0
+            span = next((word for limit, word in NIL_SPANS if days and days <= limit), "近期")
+            return f"{span}无{subject}"
+        return f"暂无{subject}"
+
 
 _CATEGORY_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "cycle": (str,), "grace_days": (int,), "max_interval_days": (int, type(None)),
@@ -248,6 +265,8 @@ class Config:
     ignore_files: tuple[str, ...] = ()           # IGNORE_FILES (patterns of names)
     author: str = ""                             # AUTHOR
     output_dir: Path = Path("output")            # OUTPUT_PATH, resolved
+    settings_file: str = "pelicanconf.py"        # the settings file's name, beside base_dir (problems name it)
+    publishing: bool = False                     # gongkai publish: placeholders are errors, not warnings
     townships: tuple = ()                        # GONGKAI_TOWNSHIPS (county.TownshipSource): a county site
     scoring: Any = None                          # GONGKAI_COUNTY_SCORING (county.Scoring)
 
@@ -277,12 +296,12 @@ class Config:
 
     def resolve_board(self, name: object) -> str:
         """A board's slug from its slug or name; :class:`UnknownName` suggests the closest."""
-        known = "、".join(f"{b.slug}（{b.name}）" for b in self.boards)
-        return _resolve(str(name).strip(), self.board_spellings(), "公开栏", known)
+        names = {b.slug: b.name for b in self.boards}
+        return _resolve(str(name).strip(), self.board_spellings(), "公开栏", names)
 
     def resolve_category(self, name: object) -> str:
-        known = "、".join(f"{c.slug}（{c.name}）" for c in self.categories.values())
-        return _resolve(str(name).strip(), self.category_spellings(), "公开类别", known)
+        names = {c.slug: c.name for c in self.categories.values()}
+        return _resolve(str(name).strip(), self.category_spellings(), "公开类别", names)
 
     def shown_texts(self) -> list[tuple[str, str]]:
         """(setting, text) of every setting the site shows on its pages."""
@@ -386,11 +405,14 @@ class UnknownName(ValueError):
     """A board or category name that is not in the settings; the message suggests the closest."""
 
 
-def _resolve(name: str, spellings: dict[str, str], what: str, known: str) -> str:
+def _resolve(name: str, spellings: dict[str, str], what: str, names: dict[str, str]) -> str:
+    """The slug for a slug or name; the error suggests the closest by the Chinese name a clerk knows, code after."""
     if name in spellings:
         return spellings[name]
     hint = closest(name, spellings)
-    raise UnknownName(f"没有名为“{name}”的{what}。" + (f"是否想写 {hint}？" if hint else "") + f"可用的{what}：{known}。")
+    known = "、".join(f"{names[slug]}（{slug}）" for slug in names)
+    raise UnknownName(f"没有名为“{name}”的{what}。" + (f"是否想写 {names[hint]}（{hint}）？" if hint else "")
+                      + f"可用的{what}：{known}。")
 
 
 def _sitename(name: Any, boards: tuple[Board, ...]) -> str:
@@ -459,7 +481,8 @@ def load(settings_path: Path | str, *, today: dt.date | str | None = None) -> tu
     """The one way every command reads a site's settings: the file's own values, and the Config."""
     path = Path(settings_path).resolve()
     own = load_settings_file(path)
-    return own, Config.from_settings(own, path.parent, today=today)
+    config = Config.from_settings(own, path.parent, today=today)
+    return own, config if path.name == config.settings_file else replace(config, settings_file=path.name)
 
 
 # -- validation helpers --------------------------------------------------
@@ -625,9 +648,9 @@ def _read_boards(raw: Any, categories: Mapping[str, Category], county: bool = Fa
             raise SettingsError(f"{where}['categories']", "应为类别代码的列表。")
         for cat in cats:
             if cat not in categories:
-                hint = closest(str(cat), {c: c for c in categories})
+                hint = closest(str(cat), {s: c.slug for c in categories.values() for s in (c.slug, c.name)})
                 raise SettingsError(f"{where}['categories']", f"类别 {cat!r} 没有在 GONGKAI_CATEGORIES 中定义"
-                                    + (f"，是否想写 {hint}？" if hint else "。"))
+                                    + (f"，是否想写 {categories[hint].name}（{hint!r}）？" if hint else "。"))
         overrides = item.get("cycles", {})
         if not isinstance(overrides, Mapping):
             raise SettingsError(f"{where}['cycles']", "应为字典，例如 {\"finance\": \"quarterly\"}。")

@@ -127,5 +127,27 @@ def _periodic(category: Category, notices: Sequence[Notice], today: dt.date, sta
                          missing_periods=tuple(missing), next_period=first_open, **common)
 
 
+def unpublished_ended(category: Category, notices: Sequence[Notice], today: dt.date, start: dt.date) -> list[Period]:
+    """The periods that have ended by ``today`` (from ``GONGKAI_START`` on) and that no published notice covers,
+    oldest first: what ``gongkai new`` offers to write.
+
+    A published notice dated after today counts here (it is on its way and
+    would be a duplicate); drafts and withdrawn notices do not.
+    """
+    if not category.is_periodic:
+        return []
+    covered: set[Month] = set()
+    for notice in notices:
+        if notice.status == "published" and notice.period is not None:
+            covered.update(notice.period.months())
+    result = []
+    for period in periods_from(category.period_kind, start):
+        if period.end >= today:
+            break
+        if not covered.issuperset(period.months()):
+            result.append(period)
+    return result
+
+
 def _periods_until(start: dt.date, today: dt.date) -> int:
     return max(0, (today.year - start.year) * 12 + today.month - start.month + 1)

@@ -137,6 +137,7 @@ class Notice:
     corrects: str | None = None
     summary: str | None = None
     withdrawal: Withdrawal | None = None  # the `withdrawn:` field; set exactly when status is withdrawn
+    nil: bool = False  # a nil return (本期无此类事项): covers its period, or counts in an event section
     digest: str = ""
     content_digest: str = ""  # the digest without the status and withdrawn entries
     lines: dict[str, int] = field(default_factory=dict, compare=False)
@@ -533,6 +534,20 @@ def _corrections(value: Any, ctx: _Context) -> tuple[Correction, ...]:
     return tuple(sorted(result, key=lambda c: c.date))
 
 
+_YES = {"true", "yes", "y", "on", "1", "是", "有", "对"}
+_NO = {"false", "no", "n", "off", "0", "否", "无", "不是"}
+
+
+def _flag(value: Any, ctx: _Context) -> bool:
+    """A yes/no field as clerks write it: true/false, yes/no, 是/否."""
+    text = "" if isinstance(value, (dict, list)) else unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise FieldError(f"应为 true（是）或 false（否），现在是“{str(value)[:20]}”。本期没有此类事项时写 nil: true。")
+
+
 def _filled(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -588,6 +603,7 @@ FIELDS: dict[str, Field] = {
     "summary": Field(_text, "摘要"),
     "slug": Field(_text, "网址名"),
     "withdrawn": Field(_withdrawal, "撤回说明"),
+    "nil": Field(_flag, "本期无此类事项"),
 }
 _ATTRIBUTES = {"withdrawn": "withdrawal"}  # a field whose Notice attribute has another name
 REQUIRED = ("title", "board", "category", "date")

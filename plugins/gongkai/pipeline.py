@@ -378,6 +378,7 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
         if result.file.kind != NOTICE:
             problems.extend(result.problems)
     problems.extend(_page_addresses(results, prefix))
+    problems.extend(checks.settings_placeholders(config))  # blanks and examples every page would show
     valid = {n.path for n in notices}
     linking = [attachments.NoticeLinks(r.file.rel, r.notice.path, r.notice.url,
                                        config.board(r.notice.board).sections[r.notice.category].privacy, r.links)

@@ -716,6 +716,7 @@ def run(settings: Path | str, to: str | None, *, rollback_: bool = False, ssh: s
     if keep < 2:
         raise TargetError("--keep 至少为 2：线上版本和一个可回退的版本。")
     own, config = load(settings, today=today)
+    config = replace(config, publishing=True)  # a blank or an example never goes live: placeholders are errors
     to = to or config.publish_to
     if not to:
         raise TargetError("请用 --to 写明发布到哪里，例如 --to /srv/www/gongkai 或 --to user@host:/srv/www/gongkai"
@@ -732,8 +733,19 @@ def run(settings: Path | str, to: str | None, *, rollback_: bool = False, ssh: s
     if rollback_:
         rollback(plan, say)
     else:
+        refuse_placeholders(config)
         publish(plan, say)
     return plan.held_back
+
+
+def refuse_placeholders(config: Config) -> None:
+    """Settings every page and printed board shows, still blank or an example (SITEURL, a contact): nothing is published."""
+    from .checks import settings_placeholders
+
+    found = settings_placeholders(config)
+    if found:
+        raise PublishError("\n".join(str(p) for p in found) + f"\n设置里有 {len(found)} 处还没有填写或仍是示例，"
+                           "它们会出现在每一页和每张打印的公告上，因此没有发布，线上网站保持不变（没有改动）。请改正后再发布。")
 
 
 def _try_lock(fd: int) -> None:

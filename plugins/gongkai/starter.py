@@ -31,15 +31,46 @@ class InitError(Exception):
 class Board:
     slug: str
     name: str
+    note: str = ""  # why this code and not the plain reading (a duplicate reading), for init to say
+
+
+# Characters that place names read otherwise than pypinyin's everyday reading: 长岭 is Changling,
+# not Zhangling; 朝阳 Chaoyang; 都 as in 成都.
+PLACE_READINGS = {"长": "chang", "朝": "chao", "单": "shan", "都": "du"}
+# Surnames read their own way in village names such as 翟家庄 or 单家村 (the character before 家, 庄…).
+SURNAME_READINGS = {"单": "shan", "翟": "zhai", "仇": "qiu", "查": "zha", "曾": "zeng", "朴": "piao", "盖": "ge",
+                    "区": "ou", "解": "xie", "尉": "yu", "缪": "miao", "覃": "qin", "召": "shao", "秘": "bi"}
+_SURNAME_PLACES = "家庄营寨屯集楼店窑洼湾岗坡沟堡"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def place_pinyin(stem: str) -> str:
+    """The pinyin of a place name as people there say it, in lower-case letters."""
+    syllables = lazy_pinyin(stem, errors=lambda chars: list(chars))
+    if len(syllables) == len(stem):  # one syllable per character: the readings can be corrected
+        syllables = [_reading(stem, i, syllable) for i, syllable in enumerate(syllables)]
+    return re.sub(r"[^a-z0-9]+", "", "".join(syllables).lower())
+
+
+def _reading(stem: str, i: int, syllable: str) -> str:
+    char = stem[i]
+    if char in SURNAME_READINGS and i + 1 < len(stem) and stem[i + 1] in _SURNAME_PLACES:
+        return SURNAME_READINGS[char]
+    return PLACE_READINGS.get(char, syllable)
+
+
+def reading(name: str) -> str:
+    """changling for 长岭村: the pinyin of the name without its 村/社区 suffix."""
+    stem = re.sub(r"(村民委员会|村委会|居民委员会|居委会|社区|村)+$", "", name.strip()) or name
+    return place_pinyin(stem) or "village"
 
 
 def slug_for(name: str, taken: set[str]) -> str:
-    """nanwan for 南湾村: pinyin of the name without its 村/社区 suffix, made unique."""
-    stem = re.sub(r"(村民委员会|村委会|社区|村)$", "", name.strip()) or name
-    slug = re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(stem)).lower()) or "village"
+    """The name's reading, made unique among ``taken`` (lizhuang, then lizhuang-2), and taken."""
+    slug = reading(name)
     candidate, n = slug, 2
     while candidate in taken:
-        candidate, n = f"{slug}{n}", n + 1
+        candidate, n = f"{slug}-{n}", n + 1
     taken.add(candidate)
     return candidate
 
@@ -48,8 +79,55 @@ def split_names(text: str) -> list[str]:
     return [n for n in re.split(r"[\s,，、;；]+", text.strip()) if n]
 
 
-def init_site(target: Path, township: str, villages: list[str], today: dt.date) -> list[Path]:
-    """Write a new site into ``target`` (which must be empty or absent); the paths written."""
+def boards_for(villages: list[str]) -> list[Board]:
+    """The village boards, each ``名称`` or ``名称=代码``, with their codes: given ones kept, others made from pinyin.
+
+    Two villages that read alike (李庄村, 黎庄村) get lizhuang and lizhuang-2,
+    with a note saying so; :class:`InitError` for a code that cannot be used.
+    """
+    pairs: dict[str, str | None] = {}
+    for item in villages:
+        name, _, code = item.partition("=")
+        name, code = name.strip(), code.strip().lower()
+        if not name:
+            raise InitError(f"“{item}”缺少村名，请写成 --village 长岭村 或 --village 长岭村=changling。")
+        if code and not SLUG.fullmatch(code):
+            raise InitError(f"{name}的代码“{code}”只能用小写英文字母、数字和连字符（-），例如 --village {name}=changling。")
+        if "=" in item and not code:
+            raise InitError(f"“{item}”的等号后面缺少代码，例如 --village {name}=changling。")
+        if code and pairs.get(name) not in (None, code):
+            raise InitError(f"{name}写了两个代码：{pairs[name]} 和 {code}，请只保留一个。")
+        pairs[name] = code or pairs.get(name)
+    taken = {"township"}
+    for name, code in pairs.items():
+        if code is None:
+            continue
+        if code in taken:
+            other = next((n for n, c in pairs.items() if c == code and n != name), "乡政府公开栏")
+            raise InitError(f"{name}的代码 {code} 已经给了{other}，请换一个，例如 --village {name}={code}-2。")
+        taken.add(code)
+    boards = []
+    for name, code in pairs.items():
+        if code is not None:
+            boards.append(Board(code, name))
+            continue
+        slug, plain = slug_for(name, taken), reading(name)
+        note = ""
+        if plain != slug:
+            same = next((b.name for b in boards if b.slug == plain), None) or next(
+                (n for n, c in pairs.items() if c == plain), "另一个公开栏")
+            note = f"{name}与{same}的拼音相同（{plain}），{name}用 {slug}；如要另取，请写 --village {name}=代码。"
+        boards.append(Board(slug, name, note))
+    return boards
+
+
+def init_site(target: Path, township: str, villages: list[str], today: dt.date, *, siteurl: str = "",
+              phone: str = "", boards: list[Board] | None = None) -> list[Path]:
+    """Write a new site into ``target`` (which must be empty or absent); the paths written.
+
+    ``villages`` may carry their codes (``长岭村=changling``); ``boards``, when
+    given, are those already worked out by :func:`boards_for`.
+    """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InitError(f"{target} 已存在且不是空文件夹，不会在里面创建站点。请换一个新文件夹名。")
     township = township.strip()
@@ -57,8 +135,8 @@ def init_site(target: Path, township: str, villages: list[str], today: dt.date) 
         raise InitError("请给出乡镇名称，例如 --township 东大地乡。")
     if not villages:
         raise InitError("请至少给出一个村，例如 --village 南湾村 --village 北山村。")
-    taken = {"township"}
-    boards = [Board(slug_for(v, taken), v) for v in dict.fromkeys(v.strip() for v in villages)]
+    boards = boards if boards is not None else boards_for(villages)
+    siteurl = check_siteurl(siteurl)
     written: list[Path] = []
 
     def put(rel: str, text: str) -> None:
@@ -67,8 +145,8 @@ def init_site(target: Path, township: str, villages: list[str], today: dt.date) 
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
 
-    government = township if township.endswith(("人民政府", "政府")) else f"{township}人民政府"
-    put("pelicanconf.py", _settings(township, government, boards, today))
+    government = government_name(township)
+    put("pelicanconf.py", _settings(township, government, boards, today, siteurl, phone.strip()))
     put("publishconf.py", _PUBLISHCONF)
     put("Makefile", _MAKEFILE)
     put(".gitignore", "output/\ncache/\n__pycache__/\n")
@@ -95,14 +173,36 @@ def init_site(target: Path, township: str, villages: list[str], today: dt.date) 
     return written
 
 
-def _settings(township: str, government: str, boards: list[Board], today: dt.date) -> str:
+def government_name(township: str) -> str:
+    """The township board's name: 东大地乡人民政府 for 东大地乡."""
+    return township if township.endswith(("人民政府", "政府")) else f"{township}人民政府"
+
+
+EXAMPLE_SITEURL = "https://gongkai.example.gov.cn"
+CONTACT_BLANK = "（请填写乡纪委或政务公开办的办公电话）"
+
+
+def check_siteurl(url: str) -> str:
+    """The site's public address as init writes it; :class:`InitError` for one that is not an address."""
+    url = url.strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[^\s/\\\"']+(/[^\s\\\"']*)?", url):
+        raise InitError(f"网站地址“{url}”不对，应以 https:// 或 http:// 开头，例如 https://gongkai.dongdadi.gov.cn。")
+    if url and "example" in url.split("/")[2].lower():
+        raise InitError(f"“{url}”是示例地址，请写本乡公开网站的正式地址；还没有的，先不写，以后在 pelicanconf.py 中填写 SITEURL。")
+    return url
+
+
+def _settings(township: str, government: str, boards: list[Board], today: dt.date, siteurl: str = "",
+              phone: str = "") -> str:
     villages = "\n".join(
         f'    {{"slug": "{b.slug}", "name": "{b.name}", "kind": "village",\n'
         f'     "categories": ["finance", "subsidies", "low-income-aid", "major-matters"]}},' for b in boards)
     return f'''"""Settings of the {township} disclosure site. See the gongkai admin guide (docs/admin.md)."""
 
 SITENAME = "{township}村务政务公开"
-SITEURL = ""  # the public address, e.g. "https://gongkai.example.gov.cn": QR codes and feeds point here
+# The public address, written here only (publishconf.py takes it from this file): QR codes on the printed
+# boards, feeds and the sitemap point here. `gongkai publish` refuses an empty or example address.
+SITEURL = {json.dumps(siteurl)}
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 PATH = "content"
@@ -121,7 +221,7 @@ GONGKAI_BOARDS = [
 ]
 
 GONGKAI_CONTACTS = {{
-    "监督电话": "（请填写乡纪委或政务公开办的办公电话）",
+    "监督电话": {json.dumps(phone or CONTACT_BLANK, ensure_ascii=False)},
 }}
 '''
 
@@ -136,7 +236,7 @@ def _categories() -> str:
     return "{\n" + items + "}"
 
 
-_PUBLISHCONF = '''"""Production settings: everything in pelicanconf.py, plus the public address."""
+_PUBLISHCONF = '''"""Production settings: everything in pelicanconf.py (SITEURL included), plus what the public site needs."""
 
 import os
 import sys
@@ -145,7 +245,7 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F403
 
-SITEURL = "https://gongkai.example.gov.cn"  # change to the site's real address
+# SITEURL comes from pelicanconf.py: the public address is written in one place only.
 RELATIVE_URLS = False
 GONGKAI_PDF = True
 GONGKAI_PRECOMPRESS = True
