@@ -10,6 +10,7 @@
   // Today in China (UTC+8, no daylight saving), as YYYY-MM-DD.
   var today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   // Deadlines are ISO dates, so string order is date order.
+  var fmt = function (iso) { return iso.replace(/(\d+)-0?(\d+)-0?(\d+)/, "$1年$2月$3日"); };
   var days = function (deadline) { return Math.round((Date.parse(today) - Date.parse(deadline)) / 864e5); };
   all("[data-deadline]").forEach(function (el) {
     var deadline = el.getAttribute("data-deadline");
@@ -38,6 +39,7 @@
     box.getAttribute("data-open").split(";").forEach(function (entry) {
       var p = entry.split("|"), from = count(p[0]), to = count("overdue"), names = box.querySelector("[data-late-names]");
       if (!(today > p[1])) return;
+      all("[data-as-of]", box).forEach(function (el) { el.textContent = fmt(today) + "（按您设备的日期）"; });
       if (from) from.textContent = +from.textContent - 1;
       if (to) to.textContent = +to.textContent + 1;
       if (names) names.textContent += (names.textContent ? "、" : "") + p[2];
@@ -48,7 +50,7 @@
   // A printed board bears the day it is printed.
   all("[data-print-date]").forEach(function (el) {
     el.setAttribute("datetime", today);
-    el.textContent = today.replace(/(\d+)-0?(\d+)-0?(\d+)/, "$1年$2月$3日");
+    el.textContent = fmt(today);
   });
   // 大字: the header's switch, remembered for the next page (base.html
   // applies it before painting). Without storage it still works per page.
