@@ -14,10 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import Site, copy_site, run_gongkai
 from gongkai import history
 from gongkai.config import load
 from gongkai.notices import parse_source, validate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -124,6 +127,7 @@ def test_a_corrected_notice_shows_both_versions_and_the_changed_cells(corrected:
     assert sorted(p.name for p in (out / "nanwan/finance/2026-q3").iterdir()) == ["v1.html"]
     kept = json.loads((out / "history.json").read_text(encoding="utf-8"))
     assert [v["number"] for v in kept["notices"]["content/" + PATH]] == [1, 2]
+    assert list(kept["notices"]) == ["content/" + PATH]  # a build keeps the corrected notices only; publish keeps all
 
 
 def test_three_versions_each_against_the_one_before(corrected: Site):
@@ -192,6 +196,9 @@ def test_without_git_the_versions_come_from_what_the_live_site_kept(minimal: Sit
     minimal.write(PATH, text("600.00"))
     first = run_gongkai("publish", "--to", str(live), cwd=minimal.root, today="2026-10-10")
     assert first.returncode == 0, first.stdout + first.stderr
+    kept = json.loads((live / "history.json").read_text(encoding="utf-8"))["notices"]
+    assert "| 道路维修 | 600.00 |" in kept["content/" + PATH][0]["lines"]  # every published text, from the first publish
+    assert len(kept) == len(json.loads((live / "manifest.json").read_text(encoding="utf-8"))["notices"])
     shutil.rmtree(minimal.output, ignore_errors=True)  # not the local build's copy: the live one
     minimal.write(PATH, text("500.00", "corrections: [{date: 2026-10-20, note: 更正道路维修金额}]\n"))
     second = run_gongkai("publish", "--to", str(live), cwd=minimal.root, today="2026-10-21")
@@ -272,3 +279,43 @@ def _notice(source: str):
     notice, problems = validate(parse_source(source.encode("utf-8"), "content/" + PATH), config)
     assert notice is not None, problems
     return notice
+
+
+FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
+FORMS = (lambda d: f"{d:,.2f}", lambda d: f"{d:.2f}", lambda d: f"{d:,.2f}".translate(FULL_WIDTH),
+         lambda d: f"¥{d:,.2f}", lambda d: f"{d:.2f}元")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 999_999), st.integers(0, 999_999), st.booleans(),
+                          st.integers(0, len(FORMS) - 1), st.integers(0, len(FORMS) - 1)), min_size=1, max_size=8))
+def test_exactly_the_changed_figures_are_named_and_marked(rows):
+    """Every form of writing an amount: a figure written another way is no change; every changed figure
+    is named once and its cell marked, the old figure inside it; the 合计 row follows."""
+    from decimal import Decimal
+
+    from gongkai.markup import Renderer
+
+    def table(values, forms):
+        lines = ["**收支明细**", "", "| 项目 | 金额（元） |", "|---|---:|"]
+        lines += [f"| 项目{i} | {FORMS[f](v)} |" for i, (v, f) in enumerate(zip(values, forms, strict=True))]
+        lines.append(f"| 合计 | {sum(values, Decimal(0)):,.2f} |")
+        return "\n".join(lines)
+
+    before_values = [Decimal(a) / 100 for a, _, _, _, _ in rows]
+    after_values = [Decimal(b) / 100 if changed else Decimal(a) / 100 for a, b, changed, _, _ in rows]
+    base = text("600.00").split("**二、支出情况**")[0]
+    before = _notice(base + table(before_values, [f for *_, f, _ in rows]))
+    after = _notice(base + table(after_values, [g for *_, g in rows]))
+    found = [c for c in history.changes(before, after)]
+    expected = {f"项目{i}" for i, (old, new) in enumerate(zip(before_values, after_values, strict=True)) if old != new}
+    if sum(before_values) != sum(after_values):
+        expected.add("合计")
+    assert {c.where.split(" · ")[1] for c in found} == expected
+    assert all(c.cell is not None and c.before and c.after for c in found)
+    body = history.mark_cells(Renderer().render(after.body), found)
+    soup = BeautifulSoup(body, "html.parser")
+    marked = {td.find_previous_sibling("td").get_text() for td in soup.select("td.gk-changed")}
+    assert marked == expected
+    assert [td.select_one("del").get_text() for td in soup.select("td.gk-changed")] == [
+        c.before.removesuffix(" 元") for c in found]

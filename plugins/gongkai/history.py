@@ -141,18 +141,19 @@ class Read:
     passed: set[str] = field(default_factory=set)    # numbers the checks let through in shown older versions
     current: dict[str, str] = field(default_factory=dict)  # notice path → its normalized source, for history.json
     kept: dict[str, list[dict]] = field(default_factory=dict)  # what earlier history.json files kept, by notice path
+    keep_all: bool = False  # publishing: history.json keeps every published notice's text (see write_pages)
 
 
 # -- reading --------------------------------------------------------------
 
 def read(config: Config, notices: Iterable[Notice], *, bodies: Mapping[str, str] | None = None,
-         kept: Iterable[Mapping] | None = None, git: bool = True) -> Read:
+         kept: Iterable[Mapping] | None = None, git: bool = True, keep_all: bool = False) -> Read:
     """The history of every corrected notice among ``notices`` (the checked, published ones).
 
     ``bodies`` (notice path → rendered body, when building) get their changed
     cells marked; ``kept`` are ``history.json`` files kept by earlier builds (:func:`kept_of`).
     """
-    found = Read()
+    found = Read(keep_all=keep_all)
     for record in kept or ():
         if isinstance(record, Mapping) and isinstance(record.get("notices"), Mapping):
             found.kept.update((str(p), v) for p, v in record["notices"].items() if isinstance(v, list))
@@ -172,7 +173,12 @@ def read(config: Config, notices: Iterable[Notice], *, bodies: Mapping[str, str]
             continue  # vanished since it was checked: the next run says so
         texts = [(KEPT, t) for t in kept_texts.get(notice.path, ())]
         texts += [(GIT, t) for t in committed.get(rel, ())]
-        history = _history(config, notice, texts, current, found, renderer, bodies)
+        try:
+            history = _history(config, notice, texts, current, found, renderer, bodies)
+        except Exception as exc:  # one notice's history never stops the others, nor the notice itself
+            found.problems.append(warning(notice.path, 1, "internal", f"读取这份公告的历次版本时发生了意外错误（{type(exc).__name__}），"
+                                          "页面上只显示现在的版本。请把这个文件和这条信息发给技术支持。"))
+            continue
         found.histories[notice.path] = history
         if bodies is not None and history.current.body:
             bodies[notice.path] = history.current.body  # type: ignore[index]
@@ -276,7 +282,7 @@ def _text(data: bytes) -> str:
     (the pages never show them, and a clerk may think them private)."""
     text = data.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
     text = _COMMENT.sub("", text) if "<!--" in text else text
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
 # -- git ---------------------------------------------------------------------
@@ -290,9 +296,13 @@ def git_texts(content_dir: Path, wanted: set[str], problems: list[Problem] | Non
     (following renames), one ``git cat-file --batch`` reads the texts.
     """
     try:
-        top = _git(content_dir, "rev-parse", "--show-prefix")
-    except (OSError, subprocess.SubprocessError):
-        return {}  # no git: the kept history and the file on disk
+        return _git_texts(content_dir, wanted, problems, name)
+    except (OSError, subprocess.SubprocessError, ValueError, UnicodeError):
+        return {}  # no git, or one that stopped answering: the kept history and the file on disk
+
+
+def _git_texts(content_dir: Path, wanted: set[str], problems: list[Problem] | None, name: str) -> dict[str, list[bytes]]:
+    top = _git(content_dir, "rev-parse", "--show-prefix")
     if top.returncode != 0:
         message = top.stderr.decode("utf-8", "replace")
         if "not a git repository" not in message.lower() and problems is not None:
@@ -396,10 +406,16 @@ def kept_sources(kept: Iterable[Mapping] | None) -> dict[str, list[bytes]]:
         for path, versions in record["notices"].items():
             if not isinstance(versions, list):
                 continue
-            usable = [v for v in versions if isinstance(v, dict) and isinstance(v.get("text"), str)]
+            usable = [v for v in versions if _lines(v) is not None]
             usable.sort(key=lambda v: v["number"] if isinstance(v.get("number"), int) else 0)
-            result.setdefault(str(path), []).extend(v["text"].encode("utf-8") for v in usable)
+            result.setdefault(str(path), []).extend("\n".join(_lines(v)).encode("utf-8") for v in usable)
     return result
+
+
+def _lines(entry) -> list[str] | None:
+    """A kept version's lines, or None when the entry is not one."""
+    lines = entry.get("lines") if isinstance(entry, dict) else None
+    return lines if isinstance(lines, list) and all(isinstance(line, str) for line in lines) else None
 
 
 def kept_record(found: Read, current: Mapping[str, str]) -> dict:
@@ -410,21 +426,26 @@ def kept_record(found: Read, current: Mapping[str, str]) -> dict:
     for path, versions in found.kept.items():
         if path in current:
             continue
-        carried = [v for v in versions if isinstance(v, dict) and isinstance(v.get("text"), str)
-                   and not privacy.find(v["text"], strict=True)]  # never re-published unchecked
+        carried = [v for v in versions if _lines(v) is not None
+                   and not privacy.find("\n".join(_lines(v)), strict=True)]  # never re-published unchecked
         if carried:
             notices[path] = carried
     for path, text in current.items():
         history = found.histories.get(path)
         if history is None:
-            notices[path] = [{"number": 1, "text": text}]
+            notices[path] = [{"number": 1, "lines": text.split("\n")}]
         else:
-            notices[path] = [{"number": v.number, "date": v.date.isoformat(), "text": v.text}
+            notices[path] = [{"number": v.number, "date": v.date.isoformat(), "lines": v.text.split("\n")}
                              for v in history.versions if v.shown and v.text]
     return {"version": FORMAT, "notices": {p: notices[p] for p in sorted(notices)}}
 
 
 LIVE_KEY = "gongkai_history"  # publish puts the live site's history.json into the manifest it passes on
+
+
+def publishing(previous: Mapping | None) -> bool:
+    """Whether this build is ``gongkai publish``'s (it passes the live site's history, or None, under LIVE_KEY)."""
+    return isinstance(previous, Mapping) and LIVE_KEY in previous
 
 
 def kept_of(config: Config, previous: Mapping | None = None) -> list[dict]:
@@ -535,7 +556,7 @@ def _table_changes(index: int, old: _Table, new: _Table) -> list[Change]:
         for c in range(1, max(len(old_row), len(new_row))):
             was = _plain(old_row[c]) if c < len(old_row) else ""
             now = _plain(new_row[c]) if c < len(new_row) else ""
-            if was == now:
+            if was == now or _same_amount(was, now):
                 continue
             column = _plain(new.header[c]) if c < len(new.header) else f"第 {c + 1} 列"
             where = f"{new.name} · {label}" + (f"（{column}）" if len(new.header) > 2 else "")
@@ -552,10 +573,21 @@ def _table_changes(index: int, old: _Table, new: _Table) -> list[Change]:
     return found
 
 
+def _same_amount(was: str, now: str) -> bool:
+    """3600 and 3,600.00 (or ３，６００．００) are one figure: a reader sees no change."""
+    if not was or not now:
+        return False
+    old, new = parse_amount(was), parse_amount(now)
+    return old is not None and old == new
+
+
 def _cell(text: str, unit: str) -> str:
+    """A cell's value as a change quotes it: an amount as written (with the column's 元), words in quotes."""
     if not text:
         return ""
-    return f"{text}{unit}" if parse_amount(text) is not None and not text.endswith("元") else f"“{text}”"
+    if parse_amount(text) is not None:
+        return text if text.endswith("元") else f"{text}{unit}"
+    return f"“{text}”"
 
 
 _CLAUSE = re.compile(r"(?<=[，。；！？：])")  # not the ASCII comma: 284,051.39 is one number
@@ -660,8 +692,13 @@ def write_pages(write: Callable[..., None], township, found: Read, config: Confi
                         write(version.url, "version", board=board, section=section, notice=notice, history=history,
                               version=version, body=version.body, page_kind="version")
                         written += 1
+    # Publishing keeps the text of every published notice, so that a site without git has its first
+    # version when it is corrected later; other builds keep the corrected notices' versions only
+    # (a few kilobytes instead of the whole site for the last gate to read again).
     current = {}
-    for notice in township.notices:
+    for notice in township.notices:  # published ones only: never a draft's text, nor one dated after today
+        if not found.keep_all and notice.path not in found.histories:
+            continue
         text = found.current.get(notice.path)
         if text is None:
             try:
@@ -669,6 +706,7 @@ def write_pages(write: Callable[..., None], township, found: Read, config: Confi
             except OSError:
                 continue
         current[notice.path] = text
-    text = json.dumps(kept_record(found, current), ensure_ascii=False, separators=(",", ":"))
+    # One source line a JSON line: the last gate reads it line by line, as it reads the pages.
+    text = json.dumps(kept_record(found, current), ensure_ascii=False, indent=0)
     write(FILE, "history_json", text=text, page_kind="history")
     return written

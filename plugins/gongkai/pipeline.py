@@ -406,7 +406,8 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
             bodies[path] = attachments.rewrite(body, urls[path],
                                                plan.targets.get(path, {}), plan.pages.get(path, {}), plan.files)
     # Every published version of each corrected notice (git, the kept history.json); changed cells marked in bodies.
-    versions = history.read(config, notices, bodies=bodies or None, kept=history.kept_of(config, previous))
+    versions = history.read(config, notices, bodies=bodies or None, kept=history.kept_of(config, previous),
+                            keep_all=history.publishing(previous))
     problems = sorted(set(problems) | set(versions.problems))
     return Site(
         config=config, files=files, notices=notices, problems=problems,

@@ -558,7 +558,9 @@ def build(plan: Plan, output: Path, previous: dict | None) -> Built:
     from .build import build as build_site
 
     try:
-        built = build_site(plan.settings, plan.own, plan.config, output, previous)
+        # A first publication has no manifest to check against, but its history.json must still keep every text.
+        built = build_site(plan.settings, plan.own, plan.config, output,
+                           previous if previous is not None else {"notices": [], LIVE_HISTORY: None})
     except BuildFailed as exc:
         if exc.oserror is not None:
             raise exc.oserror from None
