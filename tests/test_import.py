@@ -316,6 +316,18 @@ def test_a_wrong_file_gets_a_clear_message(minimal, tmp_path, name, data, says):
     assert notice is None and says in err and err.count("\n") <= 1, err
 
 
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(minimal, tmp_path):
+    file = tmp_path / "炸弹.xlsx"
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(101):
+                member.write(bytes(1024 * 1024))
+    assert file.stat().st_size < 1024 * 1024
+    _, notice, err = imported(minimal, file, *FINANCE)
+    assert notice is None and "解压后有 101 MB" in err
+
+
 def test_a_missing_file_a_folder_and_a_formula_without_its_result(minimal, tmp_path):
     _, _, err = imported(minimal, tmp_path / "没有这个文件.xlsx", *FINANCE)
     assert "找不到文件" in err

@@ -39,6 +39,7 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls, or an .xlsx with a passw
 _SAVE_AS = "请在 Excel 或 WPS 表格中打开它，点“文件 → 另存为”，文件类型选“Excel 工作簿（*.xlsx）”，再导入另存的文件。"
 _NOT_SUMMED = ("序号", "编号", "号码", "标准", "单价", "价格", "比例", "率", "年龄", "年份", "月份", "日期", "时间", "代码")
 _SAFE_LIMIT = 50 * 1024 * 1024  # a notice's table, not a database dump: refuse before reading it all
+_UNPACKED_LIMIT = 100 * 1024 * 1024  # the same for the XML inside an .xlsx (compressed, it may be tiny)
 
 
 class ImportFailure(Exception):
@@ -131,6 +132,14 @@ def _read_workbook(path: Path, data: bytes, sheet: str | None) -> Table:
     import openpyxl
 
     name = path.name
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        unpacked = 0  # openpyxl says what is wrong below
+    if unpacked > _UNPACKED_LIMIT:  # a few kilobytes that unpack to gigabytes: refused before openpyxl reads them
+        raise ImportFailure(f"{name} 解压后有 {unpacked // 1024 // 1024} MB，太大了，不像是一张公开表。"
+                            "请只把要公开的表复制到一个新的工作簿，另存后再导入。")
     try:
         with warnings.catch_warnings():  # "Data Validation extension is not supported": nothing a clerk can act on
             warnings.simplefilter("ignore")
