@@ -368,3 +368,19 @@ def test_any_file_name_a_clerk_writes_is_found_and_rewritten_where_the_renderer_
     tag = soup.find("img") if image else soup.find("a")
     url = tag["src"] if image else tag["href"]
     assert unquote(url) == filename
+
+
+TOKENS = st.sampled_from(["![图](a.jpg)", "[表](b.pdf)", "[c](c.csv)", "`", "``", "```", " ", "\n", "\n\n", "文字", "x",
+                          '<img src="d.png" alt="">', "*", "[", "]", "(", ")", "\\", "    ", "\t", "- ", "1. "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOKENS, max_size=30))
+def test_the_links_found_in_a_body_are_the_links_its_page_has(tokens):
+    """Code spans, stray brackets and backticks, blank lines: the finder reads a body as the renderer does,
+    so no link on the page goes unchecked and no text shown as code is reported."""
+    body = "".join(tokens)
+    found = {attachments.link_key(link.target) for link in attachments.find_links(body)}
+    soup = BeautifulSoup(Renderer().render(body), "html.parser")
+    rendered = {attachments.link_key(tag.get("href") or tag.get("src") or "") for tag in soup.find_all(["a", "img"])}
+    assert found == {key for key in rendered if key and attachments.is_local(key)}, body

@@ -25,6 +25,7 @@ attachment with an error holds back the notices that link it.
 
 from __future__ import annotations
 
+import bisect
 import html
 import os
 import posixpath
@@ -120,34 +121,104 @@ class Link:
     text: str = ""  # the link text or image alt text
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[`~]*[ \t]*$", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
-_INLINE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
+# Code spans are read as Python-Markdown reads them (markup.py's renderer has no fenced blocks: ``` is a
+# code span too), within one block of text: what lies in them is shown as written, never followed.
+_ESCAPED = re.compile(r"\\[\\`*_{}\[\]()#+\-.!>]")  # Python-Markdown's escapes (not <)
+_LIST_ITEM = re.compile(r"[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]")
+_BLOCKS = re.compile(r"(\n[ \t]*\n)")
+_INLINE = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
                      r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)")
 _REFERENCE_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)", re.MULTILINE)
-_REFERENCE_USE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\]\n]*)\]")
+_REFERENCE_USE = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\]\n]*)\]")
 _HTML_ATTR = re.compile(r"<(img|a)\b[^>]*?\b(src|href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]|^\\\\")  # C:\Users\… or \\server\share: a path on the clerk's computer
 _PELICAN = re.compile(r"^(?:\{(static|attach|filename)\}|\|(static|attach|filename)\|)")
 
 
-def _blank(match: re.Match) -> str:
-    """Code is shown as written, never followed: blank it, keeping the lines."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+def _without_code(body: str) -> str:
+    """The body with its code spans blanked (lines kept), block by block as Markdown reads them."""
+    if "`" not in body and "    " not in body and "\t" not in body and "\\" not in body:
+        return body
+    parts = _BLOCKS.split(body.expandtabs(4) if "\t" in body else body)  # separators kept at odd places
+    in_list = False
+    for index in range(0, len(parts), 2):
+        block = parts[index]
+        if not block.strip():
+            continue
+        lines = block.split("\n")
+        lead = next((n for n, line in enumerate(lines) if line.strip()), len(lines))  # blank lines at the start
+        code = next((n for n in range(lead, len(lines)) if not lines[n].startswith("    ")), len(lines))
+        if code > lead and not in_list:  # an indented code block, up to the first line that is not: shown as written
+            block = "\n".join([" " * len(line) for line in lines[:code]] + lines[code:])
+            if code == len(lines):
+                parts[index] = block
+                continue
+            in_list = bool(_LIST_ITEM.match(lines[code]))
+        else:
+            in_list = bool(_LIST_ITEM.match(block)) or (code == len(lines) and in_list)
+        if "`" in block:
+            block = _blank_code_spans(block)
+        parts[index] = _ESCAPED.sub("  ", block) if "\\" in block else block  # \[ is a bracket, not a link
+    return "".join(parts)
+
+
+def _blank_code_spans(text: str) -> str:
+    """Python-Markdown's code spans (its ``BacktickInlineProcessor``), found in linear time.
+
+    At a run of M backticks: the span ends at the nearest later run of exactly M; failing that, when
+    every later run is shorter, at the first of the longest of them (the opening then uses as many of
+    its backticks); otherwise the run is literal. A backtick right after a backslash opens nothing.
+    """
+    runs = [(m.start(), m.end()) for m in re.finditer("`+", text)]
+    if len(runs) < 2:
+        return text
+    lengths = [end - start for start, end in runs]
+    by_length: dict[int, list[int]] = {}
+    for index, length in enumerate(lengths):
+        by_length.setdefault(length, []).append(index)
+    longest = [0] * (len(runs) + 1)  # longest[i]: the longest run from i on; first[i]: the first such run
+    first = [0] * (len(runs) + 1)
+    for index in range(len(runs) - 1, -1, -1):
+        if lengths[index] >= longest[index + 1]:
+            longest[index], first[index] = lengths[index], index
+        else:
+            longest[index], first[index] = longest[index + 1], first[index + 1]
+    pieces, position, index = [], 0, 0
+    while index < len(runs):
+        start = runs[index][0]
+        ticks = lengths[index] - (start > 0 and text[start - 1] == "\\")
+        same = by_length.get(ticks, [])
+        later = bisect.bisect_right(same, index)
+        if ticks and later < len(same):
+            closing = same[later]
+        elif 0 < longest[index + 1] < ticks:
+            closing = first[index + 1]
+        else:
+            index += 1
+            continue
+        stop = runs[closing][1]
+        pieces.append(text[position:start])
+        pieces.append(re.sub(r"[^\n]", " ", text[start:stop]))
+        position, index = stop, closing + 1
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def find_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
     """Every link and image in a Markdown body that may point into the content folder, with its line."""
-    text = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, body))
+    text = _without_code(body)
+    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
     found: list[tuple[int, Link]] = []
+    targets: set[str] = set()
 
     def add(pos: int, target: str, image: bool, label: str) -> None:
         target = target.strip()
         if target.startswith("<") and target.endswith(">"):
             target = target[1:-1].strip()
         if is_local(target):
-            found.append((pos, Link(target, first_line + text.count("\n", 0, pos), image, label.strip())))
+            targets.add(target)
+            found.append((pos, Link(target, first_line + bisect.bisect_left(newlines, pos), image, label.strip())))
 
     definitions = {m.group(1).strip().lower(): m.group(2) for m in _REFERENCE_DEF.finditer(text)}
     for match in _INLINE.finditer(text):
@@ -157,7 +228,7 @@ def find_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
         if key in definitions:
             add(match.start(), definitions[key], match.group(1) == "!", match.group(2))
     for match in _REFERENCE_DEF.finditer(text):  # also unused definitions: they are written to be used
-        if not any(link.target == match.group(2).strip("<>").strip() for _, link in found):
+        if match.group(2).strip("<>").strip() not in targets:
             add(match.start(), match.group(2), False, match.group(1))
     for match in _HTML_ATTR.finditer(text):
         add(match.start(3), html.unescape(match.group(3).strip("\"'")), match.group(1).lower() == "img", "")
