@@ -109,8 +109,8 @@ def test_a_corrected_notice_shows_both_versions_and_the_changed_cells(corrected:
     assert not any("保洁员" in c for c in changes)
     # The cells are marked in the table itself, the old figure struck through beside the new one.
     marked = page.select(".gk-notice__body td.gk-changed")
-    assert [" ".join(td.get_text(" ").split()) for td in marked] == ["600.00 500.00", "3,600.00 3,500.00"]
-    assert [td.select_one("del").get_text() for td in marked] == ["600.00", "3,600.00"]
+    assert [" ".join(_shown(td).split()) for td in marked] == ["600.00 500.00", "3,600.00 3,500.00"]
+    assert [_shown(td.select_one("del")) for td in marked] == ["600.00", "3,600.00"]
     # The first version at its own address, as it was public from 10-08 (not the draft before it).
     link = next((a for a in listing.find_all("a") if "查看第 1 版原文" in a.get_text()), None)
     assert link is not None and link["href"].endswith("nanwan/finance/2026-q3/v1.html")
@@ -136,13 +136,13 @@ def test_three_versions_each_against_the_one_before(corrected: Site):
     corrected.build()
     v2 = corrected.soup("nanwan/finance/2026-q3/v2.html")
     assert "这是第 2 版，已被更正" in v2.get_text()
-    assert [td.select_one("del").get_text() for td in v2.select(".gk-notice__body td.gk-changed")] == ["600.00", "3,600.00"]
+    assert [_shown(td.select_one("del")) for td in v2.select(".gk-notice__body td.gk-changed")] == ["600.00", "3,600.00"]
     page = corrected.soup(URL)
     items = page.select(".gk-history__item")
     assert [i["id"] for i in items] == ["v3", "v2", "v1"]
     newest = " ".join(items[0].get_text(" ").split())
     assert "与第 2 版相比" in newest and "由 500.00 元 改为 450.00 元" in newest
-    assert [td.select_one("del").get_text() for td in page.select(".gk-notice__body td.gk-changed")] == ["500.00", "3,500.00"]
+    assert [_shown(td.select_one("del")) for td in page.select(".gk-notice__body td.gk-changed")] == ["500.00", "3,500.00"]
 
 
 def test_renamed_file_keeps_its_history(corrected: Site):
@@ -184,6 +184,18 @@ def test_a_correction_marked_privacy_hides_the_versions_before_it(repo: Site):
     assert "住南湾村3组12号" not in (out / "history.json").read_text(encoding="utf-8")
     listing = " ".join(repo.soup(URL).select_one(".gk-history").get_text(" ").split())
     assert "删去个人住址" in listing and "不应公开的个人信息" in listing
+
+
+def test_a_version_hidden_later_leaves_the_built_site(corrected: Site):
+    """A version shown yesterday and marked private today is gone from the output, not left behind."""
+    out = corrected.build()
+    assert (out / "nanwan/finance/2026-q3/v1.html").is_file()
+    commit(corrected, PATH, text("500.00", "corrections: [{date: 2026-10-20, note: 更正道路维修金额，合计随之更正, "
+                                           "privacy: true}]\n"), "2026-10-21T10:00:00+08:00")
+    corrected.build()
+    assert not (out / "nanwan/finance/2026-q3/v1.html").exists()
+    assert "600.00" not in (out / "history.json").read_text(encoding="utf-8")
+    assert corrected.soup(URL).select(".gk-notice__body td.gk-changed") == []
 
 
 def test_without_git_the_versions_come_from_what_the_live_site_kept(minimal: Site, tmp_path: Path):
@@ -317,5 +329,10 @@ def test_exactly_the_changed_figures_are_named_and_marked(rows):
     soup = BeautifulSoup(body, "html.parser")
     marked = {td.find_previous_sibling("td").get_text() for td in soup.select("td.gk-changed")}
     assert marked == expected
-    assert [td.select_one("del").get_text() for td in soup.select("td.gk-changed")] == [
+    assert [_shown(td.select_one("del")) for td in soup.select("td.gk-changed")] == [
         c.before.removesuffix(" 元") for c in found]
+
+
+def _shown(element) -> str:
+    """The text a sighted reader sees: without the words only screen readers get."""
+    return " ".join(t for t in element.find_all(string=True) if not t.find_parent(class_="gk-visually-hidden"))

@@ -662,8 +662,9 @@ def mark_cells(body: str, found: Iterable[Change]) -> str:
                 attributes = match.group(3)
                 label = html.escape(f"已更正，原为 {change.before}" if change.before else "已更正（新增）", quote=True)
                 out.append(f'<{match.group(2)}{attributes} class="gk-changed" title="{label}">')
-                if change.before:
-                    out.append(f'<del class="gk-changed__was" aria-label="原为">{html.escape(_bare(change.before))}</del> ')
+                if change.before:  # the words are for screen readers (and feed readers, which show them)
+                    out.append(f'<del class="gk-changed__was"><span class="gk-visually-hidden">原为</span>'
+                               f'{html.escape(_bare(change.before))}</del> <span class="gk-visually-hidden">现为</span>')
                 at = match.end()
     out.append(body[at:])
     return "".join(out)
