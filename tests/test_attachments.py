@@ -320,6 +320,17 @@ def test_two_files_on_one_address_clash_and_a_case_slip_is_named(tmp_path):
     assert (case["code"], case["line"]) == ("attachment.missing", 10) and "Plan.JPG" in case["message"]
 
 
+def test_a_link_typed_in_chinese_punctuation_is_named_with_its_fix(tmp_path):
+    """With the Chinese input method on, ![凭证](x.jpg) comes out as ！［凭证］（x.jpg）: plain text on the page."""
+    site = scenario(tmp_path)
+    photo(site.root / "content/nanwan/major-matters/2026-11-scan.jpg", (100, 100))
+    site.write("nanwan/major-matters/2026-11-02-b.md", notice("乙", "见附件：\n\n！［现场照片］（2026-11-scan.jpg）\n\n"
+                                                              "【通知】（2026年）照常。"))
+    found = [p for p in problems_of(site) if "major-matters/2026-11" in p["file"] and "nanwan" in p["file"]]
+    assert [(p["file"].split("/")[-1], p["line"], p["code"]) for p in found] == [("2026-11-02-b.md", 9, "attachment.missing")]
+    assert "![现场照片](2026-11-scan.jpg)" in found[0]["message"]
+
+
 # -- the links a body holds ---------------------------------------------------------------------------
 
 def test_links_are_found_in_every_form_with_their_lines():
@@ -380,7 +391,7 @@ def test_the_links_found_in_a_body_are_the_links_its_page_has(tokens):
     """Code spans, stray brackets and backticks, blank lines: the finder reads a body as the renderer does,
     so no link on the page goes unchecked and no text shown as code is reported."""
     body = "".join(tokens)
-    found = {attachments.link_key(link.target) for link in attachments.find_links(body)}
+    found = {attachments.link_key(link.target) for link in attachments.find_links(body) if not link.fullwidth}
     soup = BeautifulSoup(Renderer().render(body), "html.parser")
     rendered = {attachments.link_key(tag.get("href") or tag.get("src") or "") for tag in soup.find_all(["a", "img"])}
     assert found == {key for key in rendered if key and attachments.is_local(key)}, body

@@ -119,6 +119,7 @@ class Link:
     line: int     # in the source file
     image: bool
     text: str = ""  # the link text or image alt text
+    fullwidth: bool = False  # written with Chinese punctuation (！［］（）): no link on the page
 
 
 # Code spans are read as Python-Markdown reads them (markup.py's renderer has no fenced blocks: ``` is a
@@ -130,6 +131,9 @@ _INLINE = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>
                      r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)")
 _REFERENCE_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)", re.MULTILINE)
 _REFERENCE_USE = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\]\n]*)\]")
+# A link typed with the Chinese input method on: ！［说明］（文件名.jpg）, or half of it so. Only names with an
+# extension count, so that 【通知】（2026年） in a sentence is left alone.
+_FULLWIDTH = re.compile(r"([!！]?)[\[［【]([^\]］】\n]{0,80})[\]］】][ \t]*[(（][ \t]*([^)）\s]+\.[A-Za-z0-9]{2,5})[ \t]*[)）]")
 _HTML_ATTR = re.compile(r"<(img|a)\b[^>]*?\b(src|href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]|^\\\\")  # C:\Users\… or \\server\share: a path on the clerk's computer
@@ -232,6 +236,10 @@ def find_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
             add(match.start(), match.group(2), False, match.group(1))
     for match in _HTML_ATTR.finditer(text):
         add(match.start(3), html.unescape(match.group(3).strip("\"'")), match.group(1).lower() == "img", "")
+    for match in _FULLWIDTH.finditer(text):
+        if any(c in match.group(0) for c in "！［］【】（）") and is_local(match.group(3)) and match.group(3) not in targets:
+            line = first_line + bisect.bisect_left(newlines, match.start())
+            found.append((match.start(), Link(match.group(3), line, match.group(1) != "", match.group(2), fullwidth=True)))
     found.sort(key=lambda item: item[0])
     return tuple(link for _, link in found)
 
@@ -387,6 +395,11 @@ def plan(config: Config, notices: Iterable[NoticeLinks], kinds: dict[str, str], 
     for notice, link, rel in resolved:
         key = link_key(link.target)
         kind = kinds.get(rel) if rel != OUTSIDE else None
+        if link.fullwidth:
+            result.problems.append(_fullwidth(notice, link))
+            if kind == "attachment":
+                result.sources.setdefault(rel, [])  # named here: no second word (file.skipped) about it
+            continue
         if kind == "notice" and rel in notice_urls:
             result.pages.setdefault(notice.path, {})[key] = notice_urls[rel]
             continue
@@ -436,6 +449,14 @@ def held_notices(result: Plan, held_sources: Iterable[str], notices: Iterable[No
                                    "缺了它公告不完整，所以本公告也暂不发布。改正附件后重新检查。"))
                 break
     return found
+
+
+def _fullwidth(notice: NoticeLinks, link: Link) -> Problem:
+    """A link typed in Chinese punctuation is plain text on the page, and its file is not published."""
+    fixed = f"{'!' if link.image else ''}[{link.text or '说明'}]({link.target})"
+    return error(notice.path, link.line, "attachment.missing",
+                 f"这里像是要链接附件“{link.target}”，但用了中文全角符号（！［］（）或【】），网页上不会成为链接，"
+                 f"文件也不会公开。请切换到英文输入法，改写成 {fixed}。")
 
 
 def _missing(notice: NoticeLinks, link: Link, rel: str, kind: str | None, lower_names: dict[str, str], name_of) -> Problem:
