@@ -298,6 +298,11 @@ def test_a_mobile_in_a_text_attachment_passes_in_finance_and_not_in_a_privacy_ca
                "period: 2026-Q3\n---\n名单见 [名单](list.csv)。\n")
     found = {(p["file"], p["code"]) for p in problems_of(site) if p["severity"] == "error"}
     assert ("content/nanwan/subsidies/list.csv", "privacy.phone") in found
+    photo(site.root / "content/nanwan/subsidies/roster.jpg", (100, 100))
+    notice_file = site.root / "content/nanwan/subsidies/2026-q3.md"
+    notice_file.write_text(notice_file.read_text(encoding="utf-8") + "\n![名单照片](roster.jpg)\n", encoding="utf-8")
+    warned = {(p["file"], p["code"]) for p in problems_of(site) if p["severity"] == "warning"}
+    assert ("content/nanwan/subsidies/roster.jpg", "file.unchecked") in warned  # nobody can read a photographed roster
     assert not any(f == "content/nanwan/finance/contacts.csv" for f, _ in found)
     result = build(site)
     assert "output.privacy" not in result.stdout + result.stderr  # the last gate lets the finance mobile through

@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .config import Config
-from .problems import Problem, error
+from .problems import Problem, error, warning
 
 # -- types ---------------------------------------------------------------------
 
@@ -513,6 +513,9 @@ def _check(config: Config, rel: str, name: str, private: bool, check_static, pas
                       "或用 WPS/Word 把 PDF “导出为压缩 PDF”。")], size, (0, 0)
     data = (config.content_dir / rel).read_bytes()
     found = list(check_static(config, name, rel, data, passed, private=private).problems)
+    if private and is_image(rel):  # a photographed roster is as risky as a PDF one, but a photo of a repaired house is not
+        found.append(warning(name, 1, "file.unchecked", "这张图片附在涉及个人隐私的栏目中，gongkai 读不出图片上的字，"
+                             "无法检查其中有没有身份证号、银行卡号。请人工确认；名单请写成公告里的表格，证件、存折等请先遮住号码再拍照或扫描。"))
     dimensions = (0, 0)
     if is_image(rel):
         try:
