@@ -1,0 +1,81 @@
+"""Attachments on a cheap 360 px phone: the voucher photo loads in a phone size, fits the screen, and leads
+to the full original; the approval PDF opens. The attachments scenario (tests/test_attachments.py) is built
+and served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_attachments import SITEURL, build, scenario
+
+CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def attachments_url(tmp_path_factory) -> Iterator[str]:
+    site = scenario(tmp_path_factory.mktemp("phone"))
+    conf = site.root / "pelicanconf.py"  # pages link relatively; the public address only makes QR codes
+    conf.write_text(conf.read_text(encoding="utf-8").replace(f"SITEURL = {SITEURL!r}", ""), encoding="utf-8")
+    build(site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site.output)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="attachments-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium, as the other browser tests use it."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs chromium at {CHROMIUM}")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_the_voucher_photo_loads_small_fits_the_phone_and_leads_to_its_original(chromium, attachments_url):
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", service_workers="block")
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    try:
+        page.goto(f"{attachments_url}/nanwan/finance/2026-q3.html", wait_until="networkidle")
+        image = page.locator("img[alt='记账凭证']")
+        image.scroll_into_view_if_needed()
+        image.evaluate("img => img.decode()")
+        loaded = image.evaluate("img => ({src: img.currentSrc, width: img.getBoundingClientRect().width})")
+        assert loaded["src"].endswith("2026-q3-voucher.480w.jpg"), loaded  # 360 px at 1x: the smallest copy
+        assert 0 < loaded["width"] <= 360
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+        assert not failed
+        with page.expect_response(lambda r: r.url.endswith("/2026-q3-voucher.jpg")) as original:
+            image.click()
+        assert original.value.status == 200 and original.value.headers["content-type"] == "image/jpeg"
+        page.goto(f"{attachments_url}/nanwan/finance/2026-q3.html")
+        href = page.locator(".gk-attachments a", has_text="民主理财小组审核意见表").evaluate("a => a.href")
+        response = page.request.get(href)
+        assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    finally:
+        context.close()
