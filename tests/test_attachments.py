@@ -219,6 +219,19 @@ def test_a_photo_replaced_by_one_with_an_older_time_is_published_again(tmp_path)
     assert meta.get_text(strip=True) == f"JPG 图片（原图），{size / 1024:.0f} KB"  # the published file's own size
 
 
+def test_the_files_of_a_draft_and_of_a_notice_dated_tomorrow_wait_with_their_pages(tmp_path):
+    site = scenario(tmp_path)
+    for name, extra in (("draft", "status: draft\n"), ("later", "")):
+        photo(site.root / f"content/nanwan/major-matters/{name}.jpg", (100, 100))
+        day = "2026-11-23" if name == "later" else "2026-11-02"
+        site.write(f"nanwan/major-matters/2026-11-02-{name}.md", f"---\ntitle: {name}\nboard: nanwan\ncategory: major-matters\n"
+                   f"date: {day}\n{extra}---\n![照片]({name}.jpg)\n")
+    build(site)
+    for name in ("draft", "later"):
+        assert not (site.output / f"nanwan/major-matters/2026-11-02-{name}.html").exists()
+        assert not (site.output / f"nanwan/major-matters/{name}.jpg").exists(), name
+
+
 def test_a_link_to_another_notices_file_leads_to_its_page(tmp_path):
     site = scenario(tmp_path)
     site.write("nanwan/major-matters/2026-11-02-b.md", notice("乙", "另见[机井维修公示](../../township/major-matters/2026-10-well.md)。"))

@@ -399,7 +399,7 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
              and r.notice.path not in published}
     notices = [n for n in notices if by_name.get(n.path) not in held]
     bodies = {r.notice.path: r.rendered for r in results if r.notice is not None and r.rendered is not None}
-    plan.keep(n.path for n in notices)
+    plan.keep(n.path for n in notices if n.is_visible(config.today))  # a draft's files wait with its page
     urls = {n.path: n.url for n in notices}
     for path, body in bodies.items():
         if path in urls and (path in plan.targets or path in plan.pages):
