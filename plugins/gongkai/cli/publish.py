@@ -15,7 +15,8 @@ def add(commands) -> None:
                     "或 s3://bucket/prefix（S3 兼容的对象存储，只上传有变化的文件）。",
         epilog="退出码：0 已上线；1 公告有错误、与线上记录不符、生成或上传失败；2 用法或目标有误。详见 docs/publishing.md。")
     publish.add_argument("--to", metavar="TARGET",
-                         help="发布到哪里：/srv/www/gongkai、user@host:/srv/www/gongkai 或 s3://bucket/prefix（默认设置中的 GONGKAI_PUBLISH_TO）")
+                         help="发布到哪里：/srv/www/gongkai、user@host:/srv/www/gongkai 或 s3://bucket/prefix"
+                              "（默认设置中的 GONGKAI_PUBLISH_TO）")
     publish.add_argument("--rollback", action="store_true", help="不发布新版本，把线上网站切回上一个版本")
     add_site_options(publish, "publishconf.py")
     publish.add_argument("-e", "--ssh", metavar="COMMAND",
