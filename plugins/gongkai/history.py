@@ -14,9 +14,10 @@ Where the texts come from:
 * **git** (clerks commit ``content/``): one ``git log`` for the whole content
   folder, renames followed, and one ``git cat-file --batch`` for the texts —
   three git processes for a site of any size, none when no notice is corrected;
-* **what publish keeps**: every build writes ``/history.json`` with the text
-  of each version it shows, and ``gongkai publish`` reads the live site's
-  copy back, so a site without git keeps every version it ever published;
+* **what publish keeps**: ``gongkai publish`` writes ``/history.json`` with
+  the text of every published notice and of each older version shown, and
+  reads the live site's copy back, so a site without git keeps every version
+  it ever published (other builds keep the corrected notices' versions only);
 * the file on disk is always the current version.
 
 A version whose text is not known is listed with its date and note and
@@ -203,7 +204,8 @@ def _history(config: Config, notice: Notice, texts: list[tuple[str, bytes]], cur
         k = _count(source.meta)
         if k < count:
             last[k] = (origin, source, data)  # the last text with k corrections is the one that was public
-    hidden_until = _hidden_until(notice, parse_source(current, notice.path))
+    now = parse_source(current, notice.path)
+    hidden_until = _hidden_until(notice, now)
     base = notice.url[: -len(".html")]
     versions: list[Version] = []
     for k in range(count + 1):
@@ -211,7 +213,7 @@ def _history(config: Config, notice: Notice, texts: list[tuple[str, bytes]], cur
         note = None if k == 0 else notice.corrections[k - 1].note
         number = k + 1
         if k == count:
-            version = _current(config, notice, current, found, bodies)
+            version = _current(config, notice, now, current, found, bodies)
             versions.append(replace(version, number=number, date=date, note=note))
             continue
         if k < hidden_until:
@@ -248,8 +250,9 @@ def _hidden_until(notice: Notice, source: Source) -> int:
     return max((i + 1 for i, c in enumerate(notice.corrections) if (c.date, c.note) in flagged), default=0)
 
 
-def _current(config: Config, notice: Notice, data: bytes, found: Read, bodies: Mapping[str, str] | None) -> Version:
-    source = parse_source(data, notice.path)
+def _current(config: Config, notice: Notice, source: Source, data: bytes, found: Read,
+             bodies: Mapping[str, str] | None) -> Version:
+    """The file on disk: the pipeline checked it (its notice travels without a body; this one has it)."""
     checked, _ = validate(source, config)
     found.current[notice.path] = _text(data)
     body = bodies.get(notice.path, "") if bodies is not None else ""
