@@ -336,3 +336,47 @@ def test_exactly_the_changed_figures_are_named_and_marked(rows):
 def _shown(element) -> str:
     """The text a sighted reader sees: without the words only screen readers get."""
     return " ".join(t for t in element.find_all(string=True) if not t.find_parent(class_="gk-visually-hidden"))
+
+
+def test_on_a_360px_phone_the_versions_read_without_sideways_scrolling(corrected: Site):
+    """Chromium at 360 px: the corrected cell shows the old figure struck through, nothing overflows,
+    and the link to the first version opens it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = Path(os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium"))
+    if not chromium.exists():
+        pytest.skip(f"needs Debian's chromium at {chromium}")
+    import functools
+    import http.server
+    import threading
+
+    out = corrected.build()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium), headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            try:
+                page = browser.new_page(viewport={"width": 360, "height": 740})
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/{URL}")
+                assert page.evaluate("document.documentElement.scrollWidth") <= 360
+                was = page.locator(".gk-notice__body td.gk-changed del").first
+                assert was.is_visible()
+                assert "line-through" in was.evaluate("e => getComputedStyle(e).textDecorationLine")
+                assert page.locator(".gk-history__item").count() == 2
+                page.get_by_role("link", name="查看第 1 版原文").click()
+                page.wait_for_url("**/2026-q3/v1.html")
+                assert page.get_by_role("heading", name="这是第 1 版，已被更正").is_visible()
+                assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
