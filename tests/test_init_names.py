@@ -88,6 +88,8 @@ def test_suggestions_name_the_board_and_category_in_chinese_first(tmp_path):
     assert "可用的公开栏：青山镇人民政府（township）、长岭村（changling）、朝阳村（chaoyang）。" in new.stderr
     category = run_gongkai("new", "财务公", "--board", "长岭村", cwd=site)
     assert category.returncode == 2 and "是否想写 财务公开（finance）？" in category.stderr
+    elsewhere = run_gongkai("new", "惠农补贴", "--board", "township", cwd=site)
+    assert "它的栏目有：财务公开（finance）、重大事项（major-matters）、办事指南（service-guides）。" in elsewhere.stderr
     (site / "content" / "changling" / "finance" / "typo.md").write_text(
         "---\ntitle: 长岭村财务公开\nboard: 长林村\ncategory: finance\ndate: 2026-11-05\nperiod: 2026-10\n---\n正文。\n",
         encoding="utf-8")

@@ -76,7 +76,7 @@ def draft(config: Config, township: Township, category_ref: str, board_ref: str,
         raise NewUsageError(str(exc)) from None
     board = config.board(board_slug)
     if category_slug not in board.categories:
-        names = "、".join(f"{c}（{config.categories[c].name}）" for c in board.categories)
+        names = "、".join(f"{config.categories[c].name}（{c}）" for c in board.categories)
         raise NewUsageError(f"{board.name}没有“{config.categories[category_slug].name}”栏目。它的栏目有：{names}。")
     section = config.section(board_slug, category_slug)
     today = config.today

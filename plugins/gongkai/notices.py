@@ -656,7 +656,7 @@ def validate(source: Source, config: Config) -> tuple[Notice | None, list[Proble
     if board and category:
         if category not in config.board(board).categories:
             b = config.board(board)
-            names = "、".join(f"{c}（{config.categories[c].name}）" for c in b.categories)
+            names = "、".join(f"{config.categories[c].name}（{c}）" for c in b.categories)
             problems.append(error(path, source.line("category"), "category.unknown",
                                   f"{b.name}公开栏没有设置“{config.categories[category].name}”栏目。它的栏目有：{names}。"
                                   "请改正 category，或请管理员在 pelicanconf.py 的 GONGKAI_BOARDS 中添加。"))
