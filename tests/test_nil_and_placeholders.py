@@ -152,7 +152,10 @@ def test_new_offers_the_latest_ended_period_not_yet_published(minimal):
     assert on_first_of_december.returncode == 0, on_first_of_december.stderr
     lines = on_first_of_december.stdout.splitlines()
     assert lines[0] == "content/township/finance/2026-11.md"  # November, not the running December
-    assert any("还有更早的期间没有公开" in line and "--period 2026-01" in line for line in lines)
+    assert any("还有更早的期间没有公开" in line and "等 10 期" in line and "--period 2026-01" in line for line in lines)
+    explicit = run_gongkai("new", "finance", "--board", "township", "--period", "2026-12", cwd=minimal.root,
+                           today="2026-12-01")
+    assert explicit.returncode == 0 and "2026年12月要到 2026-12-31 才结束" in explicit.stdout
     # A published notice dated after today is on its way: not offered again.
     (minimal.root / lines[0]).unlink()
     minimal.write("township/finance/2026-11.md", NIL_MONTH.format(label="2026年11月", date="2026-12-05",

@@ -89,6 +89,8 @@ def draft(config: Config, township: Township, category_ref: str, board_ref: str,
             period = parse_period(period_ref)
         except ValueError as exc:
             raise NewUsageError(str(exc)) from None
+        if section.is_periodic and period.end >= today:
+            notes = (unended_note(period, section),)
     elif section.is_periodic:
         period, notes = default_period(config, section, mine)
     given = title
@@ -124,12 +126,20 @@ def default_period(config: Config, section: Category, notices: Sequence[Notice])
     if owed:
         period = owed[-1]
         older = owed[:-1]
-        notes = (f"还有更早的期间没有公开：{'、'.join(p.label for p in older)}。"
-                 f"请另用 --period 逐期补写，例如 --period {older[0]}。",) if older else ()
+        shown = "、".join(p.label for p in older[:_LISTED]) + (f"等 {len(older)} 期" if len(older) > _LISTED else "")
+        notes = (f"还有更早的期间没有公开：{shown}。请另用 --period 逐期补写，例如 --period {older[0]}。",) if older else ()
         return period, notes
     period = next(p for p in periods_from(section.period_kind, config.start) if p.end >= today)
-    return period, (f"已结束的各期都已公开。{period.label}要到 {period.end} 才结束，"
-                    f"应于 {deadline(period, section)} 前公开；现在写的数字可能还不完整。",)
+    return period, ("已结束的各期都已公开。" + unended_note(period, section),)
+
+
+_LISTED = 6  # older missing periods named in a note; more are counted
+
+
+def unended_note(period: Period, section: Category) -> str:
+    """A period written before it ends: its figures cannot be complete yet."""
+    return (f"{period.label}要到 {period.end} 才结束，应于 {deadline(period, section)} 前公开；"
+            "现在写的数字可能还不完整。")
 
 
 def _yaml_text(text: str) -> str:
