@@ -155,7 +155,8 @@ def read(config: Config, notices: Iterable[Notice], *, bodies: Mapping[str, str]
     cells marked; ``kept`` are ``history.json`` files kept by earlier builds (:func:`kept_of`).
     """
     found = Read(keep_all=keep_all)
-    for record in kept or ():
+    kept = list(kept or ())  # read twice below
+    for record in kept:
         if isinstance(record, Mapping) and isinstance(record.get("notices"), Mapping):
             found.kept.update((str(p), v) for p, v in record["notices"].items() if isinstance(v, list))
     corrected = [n for n in notices if n.corrections]
