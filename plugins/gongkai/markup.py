@@ -5,8 +5,8 @@ lists, footnotes and attribute lists. Tables are wrapped so that a wide
 one scrolls instead of breaking the page, their headers get ``scope`` for
 screen readers, every cell of a table with a header row carries its
 column's name (``data-label``) so that on a phone screen.css can show each
-row as a labelled block with every column in view, and 合计 rows are
-marked for styling.
+row of a table wider than two columns as a labelled block with every
+column in view, and 合计 rows are marked for styling.
 """
 
 from __future__ import annotations
@@ -50,9 +50,11 @@ class _TableProcessor(Treeprocessor):
 
     @staticmethod
     def _label_cells(table: ET.Element) -> bool:
-        """Give each body cell its column's header text; False when the table has no header row.
+        """Give each body cell its column's header text; whether the table should stack on a phone.
 
         Done here, at build time, so the labels are in the page without JavaScript.
+        A table of two columns (item, amount) fits a phone as it is: only
+        wider ones stack.
         """
         head = table.find("thead")
         header = head.find("tr") if head is not None else None
@@ -65,7 +67,7 @@ class _TableProcessor(Treeprocessor):
             for cell, name in zip(tr, names, strict=False):
                 if name and cell.tag == "td":
                     cell.set("data-label", name)
-        return True
+        return len(names) > 2
 
 
 class _TableExtension(Extension):

@@ -26,8 +26,10 @@
     });
     var old = el.querySelector(".gk-badge");
     if (!old || !tpl || !tpl.content) return;
+    // A summary that restates its date (data-as-of, below) needs no note.
     var badge = tpl.content.firstElementChild.cloneNode(true);
     old.parentNode.replaceChild(badge, old);
+    if (el.querySelector("[data-as-of]")) return;
     var note = d.createElement("span");
     note.className = "gk-late-note";
     note.textContent = el.getAttribute("data-late-note") || "（按您设备的日期，此栏目已逾期）";
