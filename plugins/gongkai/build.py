@@ -67,8 +67,12 @@ class _Collect(logging.Handler):
 
 
 def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, output: str | Path | None = None,
-                     previous: dict | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Pelican's settings for a gongkai site: the file's own values, our paths and our Config."""
+                     previous: dict | None = None, progress: Callable[[int, int], None] | None = None,
+                     memory: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Pelican's settings for a gongkai site: the file's own values, our paths and our Config.
+
+    ``memory`` are values a long-running caller keeps from build to build
+    (``serve``: the parsed notices, so that an edit re-reads one file)."""
     from pelican.settings import read_settings
 
     from .plugin import OWNED_SETTINGS
@@ -100,11 +104,13 @@ def pelican_settings(settings_path: Path, own: dict[str, Any], config: Config, o
         values[PREVIOUS_KEY] = previous
     if progress is not None:
         values[PROGRESS_KEY] = progress
+    values.update(memory or {})
     return read_settings(None, override=values)
 
 
 def build(settings_path: Path, own: dict[str, Any], config: Config, output: str | Path | None = None,
-          previous: dict | None = None, progress: Callable[[int, int], None] | None = None) -> Built:
+          previous: dict | None = None, progress: Callable[[int, int], None] | None = None,
+          memory: dict[str, Any] | None = None) -> Built:
     """Run Pelican once with the plugin; every error it logs is collected, none is fatal halfway."""
     from pelican import Pelican
     from pelican import log as pelican_log
@@ -117,7 +123,7 @@ def build(settings_path: Path, own: dict[str, Any], config: Config, output: str 
     root = logging.getLogger()
     root.addHandler(collect)
     try:
-        settings = pelican_settings(settings_path, own, config, output, previous, progress)
+        settings = pelican_settings(settings_path, own, config, output, previous, progress, memory)
         pelican = Pelican(settings)
         pelican.run()
     except SettingsExit as exc:

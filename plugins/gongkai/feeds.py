@@ -45,23 +45,35 @@ def atom(township: Township, title: str, path: str, notices: Iterable[Notice],
             categories=[label],
             author_name=section.board.name,
         )
+    if not feed.items:
+        # feedgenerator dates an empty feed "now": the site's newest notice keeps it the same bytes
+        # from build to build (a feed changes only when a notice does).
+        newest = township.notices[0].date if township.notices else township.today
+        feed.latest_post_date = lambda: _stamp(newest, config.timezone)
     return feed.writeString("utf-8")
 
 
 def all_feeds(township: Township, html: dict[str, str]) -> dict[str, str]:
     """Every feed of the site: output path → Atom text."""
+    return {path: atom(township, title, path, notices, html) for path, (title, notices) in plans(township).items()}
+
+
+def plans(township: Township) -> dict[str, tuple[str, list[Notice]]]:
+    """Every feed of the site: output path → (title, the notices it carries, newest first).
+
+    A feed is made from these and their bodies only: the build renders one
+    again only when they changed.
+    """
     name = township.config.sitename
-    feeds = {"feeds/all.atom.xml": atom(township, name, "feeds/all.atom.xml", township.notices, html)}
+    feeds = {"feeds/all.atom.xml": (name, township.notices[:FEED_SIZE])}
     for board in township.boards:
         notices = [n for s in board.sections for n in s.notices]
         notices.sort(key=lambda n: (n.date, n.path), reverse=True)
-        feeds[board.feed_url] = atom(township, f"{board.board.name}{board.board.kind_label}", board.feed_url,
-                                     notices, html)
+        feeds[board.feed_url] = (f"{board.board.name}{board.board.kind_label}", notices[:FEED_SIZE])
         for section in board.sections:
-            feeds[section.feed_url] = atom(township, f"{board.board.name}·{section.category.name}",
-                                           section.feed_url, section.notices, html)
+            feeds[section.feed_url] = (f"{board.board.name}·{section.category.name}", section.notices[:FEED_SIZE])
     for category in township.config.categories.values():
         path = f"feeds/category/{category.slug}.atom.xml"
         notices = [n for n in township.notices if n.category == category.slug]
-        feeds[path] = atom(township, f"{name}·{category.name}", path, notices, html)
+        feeds[path] = (f"{name}·{category.name}", notices[:FEED_SIZE])
     return feeds

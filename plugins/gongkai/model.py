@@ -18,6 +18,7 @@ from .cycles import LABELS as STATUS_LABELS
 from .cycles import SectionStatus, section_status, worst
 from .finance import balances_by_period
 from .notices import Notice
+from .workdays import nth_workday
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -50,9 +51,14 @@ class Window:
         return "公示期满"
 
 
-def window(notice: Notice, category: Category, today: dt.date) -> Window | None:
+def window(notice: Notice, category: Category, today: dt.date,
+           calendar: tuple[frozenset[dt.date], frozenset[dt.date]] = (frozenset(), frozenset())) -> Window | None:
+    """The notice's 公示期 at ``today``; ``calendar`` is the settings' extra (holidays, workdays) for
+    a category whose 公示期 is counted in official working days (``window_workdays``)."""
     if notice.window_until is not None:
         end = notice.window_until
+    elif notice.window_days is None and category.window_workdays:
+        end = nth_workday(notice.date, category.window_workdays, *calendar)
     else:
         days = notice.window_days if notice.window_days is not None else category.window_days
         if not days:
@@ -72,6 +78,7 @@ class Section:
     status: SectionStatus
     notices: list[Notice]  # shown on the site: newest first
     latest_count: int = 5
+    calendar: tuple[frozenset[dt.date], frozenset[dt.date]] = (frozenset(), frozenset())  # extra holidays, workdays
 
     @property
     def key(self) -> str:
@@ -105,7 +112,7 @@ class Section:
                     and n.period.end == latest.end] or published[:1]
         if self.category.cycle == "review":
             return published
-        open_now = [n for n in published if (w := window(n, self.category, today)) is not None and w.open]
+        open_now = [n for n in published if (w := window(n, self.category, today, self.calendar)) is not None and w.open]
         return open_now or published[:1]
 
     def balances(self) -> list[BalancePoint]:
@@ -180,7 +187,7 @@ class Township:
         return self.sections_by_key[f"{notice.board}/{notice.category}"]
 
     def window(self, notice: Notice) -> Window | None:
-        return window(notice, self.section_of(notice).category, self.today)
+        return window(notice, self.section_of(notice).category, self.today, (self.config.holidays, self.config.workdays))
 
     @cached_property
     def report_years(self) -> list[int]:
@@ -211,7 +218,7 @@ def build_township(config: Config, notices: Sequence[Notice]) -> Township:
             mine = by_section.get((board.slug, slug), [])
             status = section_status(board.slug, category, mine, today, config.start)
             shown = sorted((n for n in mine if n.is_visible(today)), key=lambda n: (n.date, n.path), reverse=True)
-            section = Section(board, category, status, shown, config.latest)
+            section = Section(board, category, status, shown, config.latest, (config.holidays, config.workdays))
             sections.append(section)
             index[section.key] = section
         boards.append(BoardView(board, sections))
@@ -219,12 +226,13 @@ def build_township(config: Config, notices: Sequence[Notice]) -> Township:
     return Township(config, today, boards, visible, index)
 
 
-def report(township: Township, problems: Sequence, notices: int, built_at: dt.datetime | None = None) -> dict:
+def report(township: Township, problems: Sequence, notices: int, built_at: dt.date | None = None) -> dict:
     """The JSON of ``gongkai check --format json`` and ``/status.json``.
 
     ``site``, ``boards`` and each section's ``url`` and ``name`` are what a
     county site reads to aggregate its townships (county.py) without scraping
-    pages. ``built_at`` is None from ``check``, which builds nothing.
+    pages. ``built_at`` is None from ``check``, which builds nothing; a build gives the day it
+    was built (not the minute: the same sources give the same file all day).
     """
     config = township.config
     year = township.today.year
@@ -235,7 +243,7 @@ def report(township: Township, problems: Sequence, notices: int, built_at: dt.da
                      for s in township.sections],
         "problems": [p.as_dict() for p in problems],
         "site": {"name": config.sitename, "url": config.siteurl or None,
-                 "built_at": built_at.isoformat(timespec="seconds") if built_at else None,
+                 "built_at": built_at.isoformat() if built_at else None,
                  "search": [b.search_bundle for b in township.boards if b.search_bundle] if config.search else []},
         "boards": [_board_entry(b, township, year) for b in township.boards],
     }

@@ -15,15 +15,12 @@ a clean build would write. Pure Python: no Pelican here.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import datetime as dt
 import hashlib
 import json
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable
-from decimal import Decimal
-from enum import Enum
 from pathlib import Path
 
 KEYS_VERSION = "1"  # bump when what a key covers changes: every page is then rendered again
@@ -58,57 +55,20 @@ def write_if_changed(path: Path | str, data: bytes | str) -> bool:
 
 
 def digest(*values: object) -> str:
-    """A stable sha256 of plain values, dataclasses and containers, the same in every process.
+    """A sha256 of what a page is made from: notices, sections, settings, strings, dates.
 
-    Sets are sorted and dicts taken in key order, so neither hash
-    randomisation nor insertion order changes the answer; dataclasses
-    contribute every field, so a field added later is covered without
-    anyone remembering to add it here.
+    The values are pickled, which covers every field of every dataclass
+    (one added later included) at C speed. Two different inputs never give
+    the same digest; the same inputs may give another digest in another
+    process (a set's order follows hash randomisation), which only means a
+    page is rendered again, and written only if its bytes changed. Values
+    that cannot be pickled get a digest of their own each time (always rendered).
     """
-    h = hashlib.sha256()
-    for value in values:
-        _feed(h, value)
-    return h.hexdigest()
-
-
-def _feed(h, value: object) -> None:
-    if value is None or isinstance(value, bool | int | float | Decimal):
-        h.update(f"{type(value).__name__}:{value!r};".encode())
-    elif isinstance(value, str):
-        data = value.encode("utf-8", "surrogatepass")
-        h.update(b"s%d:" % len(data) + data)
-    elif isinstance(value, bytes):
-        h.update(b"b%d:" % len(value) + value)
-    elif isinstance(value, dt.date | dt.datetime | dt.time):
-        h.update(f"{type(value).__name__}:{value.isoformat()};".encode())
-    elif isinstance(value, Enum):
-        _feed(h, value.value)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(f"<{type(value).__qualname__}".encode())
-        for f in dataclasses.fields(value):
-            h.update(f.name.encode() + b"=")
-            _feed(h, getattr(value, f.name))
-        h.update(b">")
-    elif isinstance(value, dict):
-        h.update(b"{%d" % len(value))
-        for key in sorted(value, key=repr):
-            _feed(h, key)
-            _feed(h, value[key])
-        h.update(b"}")
-    elif isinstance(value, set | frozenset):
-        h.update(b"(%d" % len(value))
-        for item in sorted(value, key=repr):
-            _feed(h, item)
-        h.update(b")")
-    elif isinstance(value, list | tuple):
-        h.update(b"[%d" % len(value))
-        for item in value:
-            _feed(h, item)
-        h.update(b"]")
-    elif isinstance(value, Path):
-        _feed(h, value.as_posix())
-    else:
-        h.update(f"{type(value).__qualname__}:{value!r};".encode())
+    try:
+        data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return os.urandom(32).hex()
+    return hashlib.sha256(data).hexdigest()
 
 
 class PageKeys:
@@ -214,3 +174,58 @@ def copy_tree(source: Path, target: Path, ignores: Iterable[str] = ()) -> set[st
             write_if_changed(target / rel, Path(folder, name).read_bytes())
             copied.add(rel)
     return copied
+
+
+class Store:
+    """Values by key, pickled in the cache folder between builds (parsed and rendered notices).
+
+    Only the keys this build used are saved, so the file does not grow with
+    every edit. The pickle is tied to gongkai's code and Python's version: a
+    new Markdown renderer never serves bodies rendered by the old one.
+    """
+
+    def __init__(self, path: Path | None, stamp: str):
+        self.path, self.stamp = path, stamp
+        self.old: dict = {}
+        self.new: dict = {}
+        self.dirty = False  # kept in memory since last written
+        if path is not None:
+            import pickle
+
+            try:
+                with open(path, "rb") as handle:
+                    data = pickle.load(handle)
+                if isinstance(data, dict) and data.get("stamp") == stamp and isinstance(data.get("values"), dict):
+                    self.old = data["values"]
+            except Exception:
+                self.old = {}
+
+    def get_cached_data(self, key: str, default=None):
+        if key in self.new:
+            return self.new[key]
+        if key in self.old:
+            self.new[key] = self.old[key]
+            return self.new[key]
+        return default
+
+    def cache_data(self, key: str, value) -> None:
+        self.new[key] = value
+
+    def save(self, to_disk: bool = True) -> None:
+        """Keep the values used in this build for the next, and write them (when they differ from the file's)."""
+        if not to_disk:
+            self.dirty = self.dirty or self.new.keys() != self.old.keys()
+            self.old, self.new = self.new, {}
+            return
+        if self.path is None or (self.new.keys() == self.old.keys() and not self.dirty):
+            self.old, self.new = self.new, {}
+            return
+        import pickle
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            values = self.new or self.old
+            write_if_changed(self.path, pickle.dumps({"stamp": self.stamp, "values": values}, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # next build parses again: slower, never wrong
+        self.old, self.new, self.dirty = self.new or self.old, {}, False

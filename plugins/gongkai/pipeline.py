@@ -34,11 +34,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from . import attachments, checks, history, pages, records
+from . import annual, attachments, checks, history, pages, records
 from .config import Config
 from .markup import Renderer
 from .model import Township, build_township
 from .notices import Notice, Source, parse_source
+from .outputs import digest
 from .parallel import PARALLEL_FROM, pool_map
 from .problems import Problem, error, internal, warning
 
@@ -117,7 +118,7 @@ class Site:
 
 
 class Cache(Protocol):
-    """What :func:`read_site` asks of a content cache (Pelican's ``FileStampDataCacher`` fits)."""
+    """What :func:`read_site` asks of a content cache (:class:`.outputs.Store`)."""
 
     def get_cached_data(self, name: str, default=None): ...  # pragma: no cover - protocol
 
@@ -177,6 +178,8 @@ def discover(config: Config) -> tuple[list[SiteFile], list[Problem]]:
                 problems.append(error(name(rel), 1, "file.special", "这不是普通文件（而是管道、设备或套接字），"
                                       "不会被读取和公开。请删除它，把要公开的内容保存成普通文件。"))
                 continue
+            if rel.startswith(annual.FOLDER + "/"):
+                continue  # the request logs and annual report texts: annual.py reads them, nothing publishes them
             kind = kind_of(config, rel)
             lower = basename.lower()
             if kind == NOTICE and lower.endswith(NOTICE_SUFFIXES):
@@ -343,21 +346,47 @@ def read_site(config: Config, *, previous: dict | None = None, render: bool = Fa
 
     ``previous`` is a published manifest (the record check runs against it);
     ``render`` also renders notice bodies (the build); ``cache`` keeps parsed
-    and rendered notices between builds, keyed by file.
+    and rendered notices between builds, keyed by the file's name and the
+    sha256 of its bytes (a file put back as it was is not parsed again).
     """
     files, problems = discover(config)
-    jobs = []
+    # Two levels of cache: a notice checked with these very settings (today included) is taken as it
+    # was; one whose settings changed is checked again from its parsed and rendered source.
+    checked = digest(config, render) if cache is not None else ""
+    results: list[FileResult | None] = []
+    jobs, waiting = [], []
     for file in files:
-        cached = cache.get_cached_data(file.rel, None) if cache is not None and file.kind == NOTICE else None
+        key = _cache_key(config, file) if cache is not None and file.kind == NOTICE else None
+        done = cache.get_cached_data(f"{key}\0{checked}", None) if key is not None else None
+        if isinstance(done, FileResult):
+            cache.get_cached_data(key, None)  # kept for the day the settings (or today) change
+            results.append(done)
+            continue
+        cached = cache.get_cached_data(key, None) if key is not None else None
+        waiting.append((len(results), key))
+        results.append(None)
         jobs.append(_Job(file, cached if _usable(cached, render) else None))
-    results = pool_map(_work, jobs, initializer=_start, initargs=(config, render), parallel_from=parallel_from)
+    for (index, key), job, result in zip(waiting, jobs, pool_map(_work, jobs, initializer=_start, initargs=(config, render),
+                                                                  parallel_from=parallel_from), strict=True):
+        results[index] = result
+        if key is not None and result.source is not None:
+            if job.cached is None:
+                cache.cache_data(key, (result.source, result.rendered))
+            cache.cache_data(f"{key}\0{checked}", result)
     if progress is not None:
         progress(len(results), len(results))
-    if cache is not None:
-        for job, result in zip(jobs, results, strict=True):
-            if job.file.kind == NOTICE and job.cached is None and result.source is not None:
-                cache.cache_data(job.file.rel, (result.source, result.rendered))
     return assemble(config, files, problems, results, previous)
+
+
+def _cache_key(config: Config, file: SiteFile) -> str | None:
+    """A notice's name and the digest of its bytes; None when it cannot be read (the worker says why)."""
+    import hashlib
+
+    try:
+        data = (config.content_dir / file.rel).read_bytes()
+    except OSError:
+        return None
+    return f"{file.rel}\0{hashlib.sha256(data).hexdigest()}"
 
 
 def _usable(cached, render: bool) -> bool:
@@ -379,6 +408,7 @@ def assemble(config: Config, files: list[SiteFile], problems: list[Problem], res
             problems.extend(result.problems)
     problems.extend(_page_addresses(results, prefix))
     problems.extend(checks.settings_placeholders(config))  # blanks and examples every page would show
+    problems.extend(annual.problems(config, notices))  # the annual report's logs, identity and deadline
     valid = {n.path for n in notices}
     linking = [attachments.NoticeLinks(r.file.rel, r.notice.path, r.notice.url,
                                        config.board(r.notice.board).sections[r.notice.category].privacy, r.links)

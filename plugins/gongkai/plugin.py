@@ -6,6 +6,7 @@ import logging
 import os
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader
 
@@ -99,9 +100,25 @@ def configure(pelican) -> None:
     config: Config = settings["GONGKAI"]
     settings["PAGE_PATHS"], settings["STATIC_PATHS"] = list(config.page_dirs), list(config.static_dirs)
     # Autoescape everywhere: only the rendered notice body is marked safe.
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    jinja = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    # Compiled templates are kept in the cache folder (compiling the theme takes ~1 s at every build);
+    # Jinja checks each template's source, so an edited one is compiled again.
+    compiled = _cache_dir(settings, "gongkai-jinja")
+    if compiled is not None:
+        jinja.setdefault("bytecode_cache", FileSystemBytecodeCache(compiled))
+    settings["JINJA_ENVIRONMENT"] = jinja
     if settings.get("SITENAME") in (None, "", "A Pelican Blog"):
         settings["SITENAME"] = settings["GONGKAI"].sitename
+
+
+def _cache_dir(settings: dict, name: str) -> str | None:
+    """A folder in the cache folder, or None when it cannot be made (read-only disk: no cache, same site)."""
+    folder = Path(settings.get("CACHE_PATH") or "cache") / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder)
 
 
 def add_generator(pelican) -> type:

@@ -17,14 +17,14 @@ def add(commands) -> None:
     build.set_defaults(run=run)
 
 
-def build_once(settings_path: Path, own: dict, config: Config, output: str | None = None):
+def build_once(settings_path: Path, own: dict, config: Config, output: str | None = None, memory: dict | None = None):
     """Build once and say what came of it; the :class:`.build.Built`. A failed build raises :class:`.build.BuildFailed`."""
     from ..build import build
     from ..model import report
 
     show_logs()
     with progress("正在读取和检查文件", "正在生成网页") as update:
-        built = build(settings_path, own, config, output, progress=update)
+        built = build(settings_path, own, config, output, progress=update, memory=memory)
     site = built.site
     data = report(site.township, site.problems, site.notice_count)
     held = len({p.file for p in site.errors})

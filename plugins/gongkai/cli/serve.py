@@ -1,12 +1,19 @@
-"""``gongkai serve``: build, preview on this computer, rebuild when a file changes.
+"""``gongkai serve``: build, preview on this computer, update the preview when a file changes.
 
 Files are watched with :mod:`watchfiles` (the content folder, the settings
 file, the theme in use and ``archetypes/``) and the site is rebuilt in this
-process. Pages are served by Pelican's own request handler, which answers
-``/x`` with ``x.html`` as the real site does. While the last build has an
-error, every page request gets a problems page instead, which reloads itself
-until the build is clean again: the clerk never looks at a site that is not
-what the files say without being told.
+process, incrementally: the parsed notices stay in memory, so an edit
+re-reads one file, and only the pages that show it are rendered and written
+(see :mod:`..outputs`). Every page the preview serves carries a small
+script that listens for the end of a build (Server-Sent Events on
+``/_gongkai/events``) and reloads the tab, so the clerk sees the change
+without touching the browser; the files in ``output/`` never carry it.
+
+Pages are served by Pelican's own request handler, which answers ``/x``
+with ``x.html`` as the real site does. While the last build has an error,
+every page request gets a problems page instead, which updates itself in
+the same way until the build is clean again: the clerk never looks at a
+site that is not what the files say without being told.
 """
 
 from __future__ import annotations
@@ -35,23 +42,42 @@ def add(commands) -> None:
     serve.set_defaults(run=run)
 
 
+EVENTS = "/_gongkai/events"
+# Put into every page the preview serves: reload when a build ends. EventSource reconnects by itself
+# when the server restarts; a page opened from disk or from the real site never has it.
+RELOAD_SCRIPT = (b'<script>(function(){if(!window.EventSource)return;var s=new EventSource("' + EVENTS.encode() +
+                 b'"),n=null;s.onmessage=function(e){if(n!==null&&e.data!==n){location.reload()}n=e.data}})()</script>')
+
+
 class Preview:
-    """What the last build came to: ``None`` when clean, else the lines the problems page lists."""
+    """What the last build came to: ``None`` when clean, else the lines the problems page lists.
+
+    ``generation`` counts the builds; a page's script reloads when it changes.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._problems: list[str] | None = None
+        self.generation = 0
         self.built_at = ""
 
     @property
     def problems(self) -> list[str] | None:
-        with self._lock:
+        with self._changed:
             return self._problems
 
     def record(self, problems: list[str] | None) -> None:
-        with self._lock:
+        with self._changed:
             self._problems = problems
             self.built_at = time.strftime("%H:%M:%S")
+            self.generation += 1
+            self._changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """The generation after ``seen``, or ``seen`` again when ``timeout`` seconds passed without a build."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.generation != seen, timeout=timeout)
+            return self.generation
 
 
 def problems_page(problems: list[str], built_at: str) -> bytes:
@@ -61,7 +87,7 @@ def problems_page(problems: list[str], built_at: str) -> bytes:
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="refresh" content="2">
+<meta http-equiv="refresh" content="5">
 <title>网站有错误，预览暂停</title>
 <style>
 body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; line-height: 1.6; }}
@@ -73,7 +99,7 @@ code {{ white-space: pre-wrap; word-break: break-all; }}
 <body>
 <h1>网站有错误，预览暂停</h1>
 <p>{built_at} 生成网站时发现下面的问题（文件:行号: 代码: 说明）。在预览中看不到有错误的公告。
-请改正并保存文件，网站会自动重新生成，本页会自动刷新。</p>
+请改正并保存文件，网站会自动重新生成，本页会自动更新。</p>
 <ol>
 {items}
 </ol>
@@ -89,6 +115,9 @@ def _handler(output: Path, preview: Preview) -> type:
         base_path = str(output)
 
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            if self.path.split("?", 1)[0] == EVENTS:
+                self._events()
+                return
             problems = preview.problems
             if problems is not None and self._wants_page():
                 self._send(problems_page(problems, preview.built_at))
@@ -98,13 +127,50 @@ def _handler(output: Path, preview: Preview) -> type:
                 self.send_error(404, "没有这个网页")
                 return
             self.path = found
+            target = Path(self.translate_path(found))
+            if found.endswith("/") or found == "":
+                target = target / "index.html"
+            if target.suffix in (".html", ".htm") and target.is_file():
+                self._page(target)
+                return
             super(ComplexHTTPRequestHandler, self).do_GET()  # the file, as SimpleHTTPRequestHandler serves it
+
+        def _page(self, path: Path) -> None:
+            """A page with the reload script, never from a cache: the preview must show the last build."""
+            try:
+                body = path.read_bytes()
+            except OSError:
+                self.send_error(404, "没有这个网页")
+                return
+            at = body.rfind(b"</body>")
+            self._send(body[:at] + RELOAD_SCRIPT + body[at:] if at >= 0 else body + RELOAD_SCRIPT)
+
+        def _events(self) -> None:
+            """Server-Sent Events: the build generation now, and again after every build, until the tab goes."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = preview.generation
+            try:
+                self.wfile.write(f"retry: 500\ndata: {seen}\n\n".encode())
+                self.wfile.flush()
+                while True:
+                    now = preview.wait(seen, timeout=15)
+                    # A comment line every 15 s finds out when the tab was closed.
+                    self.wfile.write(f"data: {now}\n\n".encode() if now != seen else b": waiting\n\n")
+                    self.wfile.flush()
+                    seen = now
+            except OSError:
+                return  # the tab was closed or reloaded
 
         def _wants_page(self) -> bool:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
             return "text/html" in self.headers.get("Accept", "") or posixpath.splitext(path)[1] in HTML_SUFFIXES
 
         def _send(self, body: bytes) -> None:
+            if self._wants_page() or self.path.endswith((".html", ".htm")):
+                body = body if RELOAD_SCRIPT in body else body.replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -159,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
     import watchfiles
 
     from .. import build as adapter
+    from ..site import STORE_KEY, notice_store
     from .build import build_once
 
     settings_path, settings, config = load_site(args)
@@ -173,11 +240,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"无法使用端口 {args.port}（{exc.strerror}）。请用 --port 换一个，例如 --port 8001。") from None
     address = f"http://127.0.0.1:{args.port}/"
 
+    # The parsed notices, kept between builds (an edit re-reads one file), and saved to the cache folder at the end.
+    store = notice_store(settings_path.parent / (settings.get("CACHE_PATH") or "cache"))
+    memory = {STORE_KEY: store}
+
     def rebuild() -> None:
         print(f"[{time.strftime('%H:%M:%S')}] 正在生成……", flush=True)
         try:  # the settings may have changed: read them again, in this process
             own, fresh = load(settings_path, today=args.today)
-            preview.record(_problem_lines(build_once(settings_path, own, fresh)))
+            preview.record(_problem_lines(build_once(settings_path, own, fresh, memory=memory)))
         except (SettingsError, adapter.BuildFailed) as exc:
             message = describe(exc) if isinstance(exc, SettingsError) else f"网站没有生成：{exc}"
             print(message, flush=True)
@@ -193,7 +264,8 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
 
     def watch() -> None:
-        for _changes in watchfiles.watch(*roots, watch_filter=accept, stop_event=stop, raise_interrupt=False):
+        # step: a change is acted on 30 ms after the editor stops writing (watchfiles' default waits 50 ms).
+        for _changes in watchfiles.watch(*roots, watch_filter=accept, stop_event=stop, raise_interrupt=False, step=30):
             rebuild()
 
     rebuild()
@@ -201,4 +273,5 @@ def run(args: argparse.Namespace) -> int:
     with server, contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     stop.set()
+    store.save()
     return EXIT_OK
