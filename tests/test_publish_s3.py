@@ -234,6 +234,16 @@ def test_rollback_restores_the_previous_release(site, env, s3):
     # Nothing older to go back to.
     result = publish(site, env, "--to", f"s3://{BUCKET}/dongdadi", "--rollback")
     assert result.returncode == 1 and "没有可回退的版本" in result.stderr
+    # A publish after the rollback, then a rollback: back to the first release, never to the undone one.
+    site.write("township/major-matters/2026-11-21-well.md", NEW_NOTICE.replace("修缮文化广场", "修缮水井").replace(
+        "2026-11-20", "2026-11-21"))
+    assert publish(site, env, "--to", f"s3://{BUCKET}/dongdadi").returncode == 0
+    assert publish(site, env, "--to", f"s3://{BUCKET}/dongdadi", "--rollback").returncode == 0
+    assert site_objects(s3) == first
+    # The undone release's manifest and the bodies only it used are gone after the next publish.
+    assert publish(site, env, "--to", f"s3://{BUCKET}/dongdadi").returncode == 0
+    releases = [k for k in listing(s3, "dongdadi.gongkai/releases/")]
+    assert len(releases) == 2, releases  # the first and the new one
 
 
 def test_deleting_more_than_the_limit_needs_force(site, env, s3):

@@ -415,16 +415,16 @@ def save_release(bucket: Bucket, name: str, release: dict[str, Entry]) -> None:
 
 
 def prune(bucket: Bucket, history: list[str], keep: int) -> list[str]:
-    """Forget releases beyond ``keep`` and the bodies only they used; the kept history."""
-    kept, dropped = history[-keep:], history[:-keep]
-    if not dropped:
-        return kept
+    """Keep the newest ``keep`` releases; forget every other manifest (older ones, one undone by
+    ``--rollback``) and every body no kept release uses (also those of an interrupted publish)."""
+    kept = history[-keep:]
     used: set[str] = set()
     for name in kept:
         used |= {e.sha256 for e in read_release(bucket, name).values()}
     store = bucket.target.store
+    manifests = [k for k in bucket.list(f"{store}releases/") if k.rsplit("/", 1)[-1].removesuffix(".json") not in kept]
     bodies = [k for k in bucket.list(f"{store}objects/") if k.rsplit("/", 1)[-1] not in used]
-    bucket.delete(bodies + [_release_key(bucket.target, n) for n in dropped])
+    bucket.delete(bodies + manifests)
     return kept
 
 
@@ -496,11 +496,12 @@ def rollback(plan: Plan, target: S3Target, say: Callable[[str], None], *, s3=Non
         todo = changes(state, release, target)
         say(f"[2/2] 线上网站：{state.live} → {back}（{len(todo.upload)} 个对象改回，{len(todo.delete)} 个删除）……")
         apply(bucket, state, release, todo, say)
-        write_live(bucket, back, state.history)  # the undone release is kept: publishing again replaces it
+        # The undone release leaves the history: a later --rollback goes further back, never to it.
+        write_live(bucket, back, [n for n in state.history if n != state.live])
         bucket.delete(todo.delete)
     except storage_errors as exc:
         raise PublishError(f"{describe(exc, target)}回退没有完成，线上网站保持原样（已改动的对象已尽量恢复）。") from None
-    say(f"已上线：版本 {back}（已回退；版本 {state.live} 仍保留）。")
+    say(f"已上线：版本 {back}（已回退，撤下了版本 {state.live}）。")
     return back
 
 
