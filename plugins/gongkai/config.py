@@ -150,7 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest attachment (a file a notice links: a voucher scan, a PDF) in megabytes; a larger one is the "
             "error `attachment.too-large`, since villagers open them over mobile data.", "10"),
     Setting("GONGKAI_PUBLISH_TO", "text or None", None, lambda k, v, _: _optional_str(k, v),
-            "Where `gongkai publish` goes without `--to`: a local web root or `user@host:/path`. "
+            "Where `gongkai publish` goes without `--to`: a local web root, `user@host:/path` or `s3://bucket/prefix`. "
             "Set it in `publishconf.py`.", '"user@example.org:/srv/www/gongkai"'),
 )
 _SETTING_NAMES = {s.name: s for s in SETTINGS}
