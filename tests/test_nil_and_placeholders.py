@@ -232,3 +232,15 @@ def test_after_a_nil_month_new_opens_with_the_last_closing_balance(minimal):
     path = done.stdout.splitlines()[0]
     assert path == "content/township/finance/2026-12.md"
     assert "opening: 5000.00" in (minimal.root / path).read_text(encoding="utf-8")
+
+
+def test_a_blank_correction_note_or_withdrawal_reason_is_a_placeholder(minimal):
+    minimal.write("township/major-matters/2026-11-05-fixed.md",
+                  "---\ntitle: 关于修路的公示\nboard: township\ncategory: major-matters\ndate: 2026-11-05\n"
+                  "corrections:\n  - {date: 2026-11-08, note: （请填写更正了什么）}\n---\n正文。\n")
+    minimal.write("township/major-matters/2026-11-06-gone.md",
+                  "---\ntitle: 关于修桥的公示\nboard: township\ncategory: major-matters\ndate: 2026-11-06\n"
+                  "status: withdrawn\nwithdrawn: {date: 2026-11-09, reason: 待填写}\n---\n正文。\n")
+    found = {p["file"].split("/")[-1]: p for p in _problems(minimal.check_json(), "placeholder")}
+    assert found["2026-11-05-fixed.md"]["line"] == 6 and "更正说明还没有填写" in found["2026-11-05-fixed.md"]["message"]
+    assert found["2026-11-06-gone.md"]["line"] == 7 and "撤回原因还没有填写" in found["2026-11-06-gone.md"]["message"]

@@ -148,6 +148,12 @@ def placeholders(notice: Notice, config: Config) -> Iterable[Problem]:
         value = getattr(notice, key, None)
         if isinstance(value, str) and PLACEHOLDER_MARK.search(value):
             yield report(notice.path, line, "placeholder", f"{key} 还没有填写，现在是“{value}”。请换成实际内容。{then}")
+    notes = [(notice.line("corrections"), "更正说明", c.note) for c in notice.corrections]
+    if notice.withdrawal is not None:
+        notes.append((notice.line("withdrawn"), "撤回原因", notice.withdrawal.reason))
+    for line, what, text in notes:  # shown on the notice page, as prominently as the title
+        if PLACEHOLDER_MARK.search(text):
+            yield report(notice.path, line, "placeholder", f"{what}还没有填写，现在是“{text}”。请换成实际内容。{then}")
     if "填写" not in notice.body:
         return
     for i, text in enumerate(notice.body.split("\n")):
