@@ -41,6 +41,8 @@ class Built:
     output: Path
     site: Site
     others: list[str] = field(default_factory=list)  # errors besides the pipeline's: the last gate, search…
+    made: int = 0     # files this build rendered or wrote (the others were made from the same inputs before)
+    changed: int = 0  # of which the bytes changed (what publish will send)
 
     @property
     def failed(self) -> bool:
@@ -116,7 +118,7 @@ def build(settings_path: Path, own: dict[str, Any], config: Config, output: str 
     from pelican import log as pelican_log
 
     from .plugin import SettingsExit
-    from .site import SITE_KEY
+    from .site import SITE_KEY, WRITER_KEY
 
     pelican_log.console.quiet = True  # Pelican's "Done: Processed 0 articles" means nothing here
     collect = _Collect()
@@ -137,7 +139,9 @@ def build(settings_path: Path, own: dict[str, Any], config: Config, output: str 
         raise BuildFailed(describe_failure(exc)) from None
     finally:
         root.removeHandler(collect)
-    return Built(Path(settings["OUTPUT_PATH"]), settings[SITE_KEY], collect.messages)
+    writer = settings.get(WRITER_KEY)
+    made, changed = (len(writer.written), len(writer.changed)) if writer is not None else (0, 0)
+    return Built(Path(settings["OUTPUT_PATH"]), settings[SITE_KEY], collect.messages, made, changed)
 
 
 def describe_failure(exc: BaseException) -> str:

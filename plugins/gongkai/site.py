@@ -27,6 +27,7 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from . import attachments, search
+from .annual import write_pages as write_annual
 from .config import Config, built_at
 from .cycles import LABELS as STATUS_LABELS
 from .feeds import atom
@@ -42,6 +43,7 @@ from .printing import qr_svg
 from .problems import Problem
 from .records import manifest
 from .reports import catalog_rows, yearly_report
+from .verify import earlier
 
 logger = logging.getLogger(__name__)
 SITE_KEY = "gongkai_site"  # this build's checked site, for the page and static generators (plugin.py)
@@ -173,13 +175,20 @@ class BoardGenerator(Generator):
                 return  # made from the same inputs last time, and still there
             writer.write_file(name, self.get_template(template), self.context, relative_urls=relative, **values)
 
+        def keep(path: Path, data: bytes | str) -> None:
+            """A file made here, not from a template: written only if its bytes changed (and counted)."""
+            if isinstance(writer, KeepingWriter):
+                writer.keep(path, data)
+            else:
+                write_if_changed(path, data)
+
         def write_feeds() -> None:
             newest = township.notices[0].date if township.notices else township.today  # what an empty feed is dated
             for path, (title, notices) in feed_plans(township).items():
                 produced.add(path)
                 key = digest(frame, path, title, notices, [self.bodies.get(n.path, "") for n in notices], newest)
                 if not keys.fresh(path, key, output):
-                    write_if_changed(output / path, atom(township, title, path, notices, self.bodies))
+                    keep(output / path, atom(township, title, path, notices, self.bodies))
 
         produced |= self._copy_theme(output)
         self._make_qr_codes()
@@ -200,7 +209,7 @@ class BoardGenerator(Generator):
         write_versions(write, township, self.site.history, self.config)  # older versions' pages, history.json
         indexer = self._start_search(getattr(writer, "changed", None))
         try:
-            self._write_the_rest(write, write_feeds, produced)
+            self._write_the_rest(write, write_feeds, keep, produced)
         except BaseException:  # a failed build must not leave the indexer writing into the output
             if indexer is not None:
                 indexer.kill()
@@ -260,7 +269,7 @@ class BoardGenerator(Generator):
             return digest(frame, template, rest, extra, self.config.today, self.context.get("built_at"))
         return None
 
-    def _write_the_rest(self, write, write_feeds, produced: set[str]) -> None:
+    def _write_the_rest(self, write, write_feeds, keep, produced: set[str]) -> None:
         """Every page but the sections and notices, and the JSON files, feeds and sitemap."""
         township = self.township
         write("index.html", "index", page_kind="home")
@@ -274,18 +283,21 @@ class BoardGenerator(Generator):
             report_ = yearly_report(township, year)
             write(f"reports/{year}.html", "report", report=report_, years=years, page_kind="report",
                   chart_items=[(b.board.name, b.rate) for b in report_.boards])
+        write_annual(write, township.notices, self.config)  # 政府信息公开工作年度报告, one a year
+        write("verify/index.html", "verify", page_kind="verify")  # 核对纸质公告: reads manifest.json in the browser
         output = Path(self.output_path)
         data = report(township, [p.published() for p in self.problems], self.notice_count, self.context["built_at"])
         # One line each: json's C encoder writes 5 000 notices' records ten times faster than with indent.
         files = {"status.json": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                 "manifest.json": json.dumps(manifest(township.notices, township.today), ensure_ascii=False,
+                 "manifest.json": json.dumps(manifest(township.notices, township.today, earlier(self.site.history.histories)),
+                                             ensure_ascii=False,
                                              separators=(",", ":"))}
         write_feeds()
         sitemap = self._sitemap()
         if sitemap is not None:
             files["sitemap.xml"] = sitemap
         for path, text in files.items():
-            write_if_changed(output / path, text)
+            keep(output / path, text)
             produced.add(path)
         self._save_qr_codes()
 

@@ -28,7 +28,8 @@ def build_once(settings_path: Path, own: dict, config: Config, output: str | Non
     site = built.site
     data = report(site.township, site.problems, site.notice_count)
     held = len({p.file for p in site.errors})
-    print(f"网站已生成到 {built.output}（{data['notices']} 个公告文件）。")
+    print(f"网站已生成到 {built.output}（{data['notices']} 个公告文件）；"
+          f"本次生成 {built.made} 个文件，其中 {built.changed} 个有改动，其余与上次相同、没有重写。")
     if built.failed:
         print(f"但检查发现错误（见上文）：有错误的 {held} 个文件没有发布，其余照常生成。请改正后重新生成。"
               if held else "但生成时发现错误（见上文），请改正后重新生成。", file=sys.stderr)
