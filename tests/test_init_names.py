@@ -67,6 +67,9 @@ def test_init_without_an_address_or_contact_says_what_publish_will_need(tmp_path
     problems = json.loads(run_gongkai("check", "--format", "json", cwd=site).stdout)["problems"]
     assert {(p["file"], p["severity"], p["code"]) for p in problems} == {("pelicanconf.py", "warning", "placeholder")}
     assert len(problems) == 2
+    lines = (site / "pelicanconf.py").read_text(encoding="utf-8").splitlines()
+    for problem in problems:  # each on the line a clerk has to change
+        assert ("SITEURL" if "SITEURL" in problem["message"] else "（请填写") in lines[problem["line"] - 1]
     done = run_gongkai("publish", "--to", str(tmp_path / "www"), cwd=site)
     assert done.returncode == 1 and "SITEURL" in done.stderr and "监督电话" in done.stderr
     assert not (tmp_path / "www").exists()

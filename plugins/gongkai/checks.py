@@ -220,14 +220,15 @@ def settings_placeholders(config: Config) -> list[Problem]:
     texts.append(("SITENAME", "网站名称", config.sitename))
     for setting, key, value in texts:
         if PLACEHOLDER_MARK.search(value):
-            found.append(report(*setting_line(config, setting), "placeholder",
+            found.append(report(*setting_line(config, setting, value), "placeholder",
                                 f"{setting} 中的“{key}”还没有填写，现在是“{value}”，它会出现在每一页的页脚和打印的公告上。"
                                 "请换成实际内容。"))
     return found
 
 
-def setting_line(config: Config, name: str) -> tuple[str, int]:
-    """Where a setting is written: the settings file (or the pelicanconf.py it imports) and the line."""
+def setting_line(config: Config, name: str, value: str = "") -> tuple[str, int]:
+    """Where a setting is written: the settings file (or the pelicanconf.py it imports) and the line
+    (of ``value`` within the setting, when given and found after it)."""
     for file in dict.fromkeys((config.settings_file, "pelicanconf.py")):
         try:
             text = (config.base_dir / file).read_text(encoding="utf-8-sig")
@@ -235,7 +236,8 @@ def setting_line(config: Config, name: str) -> tuple[str, int]:
             continue
         pattern = re.compile(rf"^{re.escape(name)}\s*[:=]", re.M)
         if match := pattern.search(text):
-            return config.relpath(Path(config.base_dir / file)), text.count("\n", 0, match.start()) + 1
+            at = text.find(value, match.start()) if value else -1
+            return config.relpath(Path(config.base_dir / file)), text.count("\n", 0, at if at >= 0 else match.start()) + 1
     return config.relpath(config.base_dir / config.settings_file), 1
 
 
