@@ -319,3 +319,40 @@ def test_a_county_publishes_like_any_site(county, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     live = tmp_path / "www"
     assert live.is_symlink() and (live / "county.json").is_file() and (live / "overdue" / "index.html").is_file()
+
+
+class _Dripping(http.server.BaseHTTPRequestHandler):
+    """A server that answers at once and then sends a byte every 0.2 s: every read is quick, the whole never ends."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        try:
+            for _ in range(100):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                threading.Event().wait(0.2)
+        except OSError:
+            pass
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_township_that_never_finishes_answering_is_unreachable_in_bounded_time(tmp_path):
+    import time
+
+    from gongkai.county import TownshipSource, read_township
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Dripping)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source = TownshipSource("slow", "慢乡", f"http://127.0.0.1:{server.server_address[1]}/status.json")
+        start = time.monotonic()
+        reading = read_township(source, tmp_path, tmp_path / "cache", dt.datetime.now(dt.UTC), timeout=0.5, attempts=1)
+        assert time.monotonic() - start < 5
+        assert reading.data is None and reading.problem.code == "county.unreachable"
+        assert "连接超时" in reading.problem.message
+    finally:
+        server.shutdown()
+        server.server_close()

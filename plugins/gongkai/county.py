@@ -191,8 +191,8 @@ def fetch(source: TownshipSource, base_dir: Path, *, timeout: float = TIMEOUT, a
         request = urllib.request.Request(source.status, headers={"User-Agent": USER_AGENT,
                                                                  "Accept": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.read(MAX_BYTES + 1)
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s) only, checked above
+                return _read_within(response, time.monotonic() + timeout * 3)
         except urllib.error.HTTPError as exc:
             reason = f"服务器回答 HTTP {exc.code}"
             if exc.code < 500:
@@ -201,6 +201,20 @@ def fetch(source: TownshipSource, base_dir: Path, *, timeout: float = TIMEOUT, a
             why = getattr(exc, "reason", exc)
             reason = "连接超时" if isinstance(why, TimeoutError) or "timed out" in str(why) else f"无法连接（{why}）"
     raise Unreadable("county.unreachable", f"{reason}，已尝试 {attempts} 次" if attempts > 1 else reason)
+
+
+def _read_within(response, deadline: float) -> bytes:
+    """The body, unless it takes past ``deadline`` (a server that sends a byte a second never ends)."""
+    chunks, size = [], 0
+    while size <= MAX_BYTES:
+        chunk = response.read1(1 << 16)  # what has arrived: read() would wait for all of it
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise TimeoutError("timed out")
+    return b"".join(chunks)
 
 
 def validate(raw: bytes) -> dict:
