@@ -75,7 +75,10 @@ GONGKAI_BOARDS = [
      "categories": ["finance", "subsidies", "low-income-aid", "major-matters"]},
     {"slug": "hexi", "name": "河西村", "kind": "village",
      "categories": ["finance", "subsidies", "low-income-aid", "major-matters"],
-     "cycles": {"finance": "quarterly"}},
+     # 河西村 records the sign-off before posting (reviewed_by): finance by the 民主理财小组,
+     # major matters by the 村务监督委员会; a notice without it is not published.
+     "cycles": {"finance": {"cycle": "quarterly", "review": ["民主理财小组"]},
+                "major-matters": {"review": ["村务监督委员会"]}}},
     {"slug": "liujiazhuang", "name": "刘家庄村", "kind": "village",
      "categories": ["finance", "subsidies", "low-income-aid", "major-matters"],
      "cycles": {"finance": "quarterly"}},

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from . import finance, privacy, tables
+from . import finance, privacy, signoff, tables
 from .config import Config
 from .notices import Notice, Source, validate
 from .problems import Problem, error, warning
@@ -92,6 +92,7 @@ def trust(notice: Notice, config: Config, passed: set[str] | None = None) -> Ite
     path = notice.path
     fields = [(notice.line(key), getattr(notice, key) or "") for key in ("title", "summary", "approved_by", "prepared_by")]
     fields += [(notice.line("corrections"), c.note) for c in notice.corrections]
+    fields += [(notice.line("reviewed_by"), f"{s.body} {s.name}") for s in notice.reviewed_by]  # the sign-off block
     if notice.withdrawal is not None:  # shown prominently on the notice page
         fields.append((notice.line("withdrawn"), notice.withdrawal.reason))
     yield from privacy_problems(path, [*fields, (notice.body_line, notice.body)], section.privacy, passed=passed)
@@ -106,6 +107,7 @@ def trust(notice: Notice, config: Config, passed: set[str] | None = None) -> Ite
     if "\t" in notice.body:
         yield from pasted_tables(notice, section.privacy, section.name)
     yield from placeholders(notice, config)
+    yield from signoff.problems(notice, section)
     yield from dates(notice, config, section.is_periodic)
     if notice.nil:
         yield from nil_content(notice, section.nil_label)

@@ -149,6 +149,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_ATTACHMENT_MAX_MB", "whole number ≥ 1", 20, lambda k, v, _: _whole(k, v),
             "Largest attachment (a file a notice links: a voucher scan, a PDF) in megabytes; a larger one is the "
             "error `attachment.too-large`, since villagers open them over mobile data.", "10"),
+    Setting("GONGKAI_ANNUAL_DUE", "month-day", "03-31", lambda k, v, _: _month_day(k, v),
+            "The day the annual report (政府信息公开工作年度报告) for the year before is due: 31 March for governments, "
+            '`"01-31"` for departments (条例 Art. 49). From 1 January it is a warning until the report is published, '
+            "after this day an error.", '"01-31"'),
     Setting("GONGKAI_PUBLISH_TO", "text or None", None, lambda k, v, _: _optional_str(k, v),
             "Where `gongkai publish` goes without `--to`: a local web root, `user@host:/path` or `s3://bucket/prefix`. "
             "Set it in `publishconf.py`.", '"user@example.org:/srv/www/gongkai"'),
@@ -189,6 +193,9 @@ class Category:
     responsible: str = ""
     audience: str = "社会公众"
     channel: str = "公开栏、公开网站"
+    review: tuple[str, ...] = ()                 # bodies that sign off before posting (reviewed_by), e.g. 民主理财小组
+    window_workdays: int | None = None           # 公示期 in official working days, instead of window_days
+    annual_item: str | None = None               # the row of the annual report's table 二 its notices count in (annual.py)
 
     @property
     def is_periodic(self) -> bool:
@@ -220,6 +227,7 @@ _CATEGORY_TYPES: dict[str, tuple[type, ...]] = {
     "review_days": (int, type(None)), "window_days": (int, type(None)), "privacy": (bool,),
     "basis": (str,), "required": (bool,), "require": (list, tuple), "content": (str,),
     "responsible": (str,), "audience": (str,), "channel": (str,),
+    "review": (list, tuple), "window_workdays": (int, type(None)), "annual_item": (str, type(None)),
 }
 
 
@@ -260,6 +268,7 @@ class Config:
     precompress: bool = False
     attachment_max_mb: int = 20                  # GONGKAI_ATTACHMENT_MAX_MB
     publish_to: str | None = None
+    annual_due: tuple[int, int] = (3, 31)        # GONGKAI_ANNUAL_DUE (month, day)
     page_dirs: tuple[str, ...] = ("pages",)      # PAGE_PATHS
     static_dirs: tuple[str, ...] = ("images",)   # STATIC_PATHS
     ignore_files: tuple[str, ...] = ()           # IGNORE_FILES (patterns of names)
@@ -274,6 +283,8 @@ class Config:
     def is_county(self) -> bool:
         """A county site: it aggregates the townships' status.json instead of reading notices of its own boards."""
         return bool(self.townships)
+    settings_file: str = "pelicanconf.py"        # the settings file's name, beside base_dir (problems name it)
+    publishing: bool = False                     # gongkai publish: placeholders are errors, not warnings
 
     # -- lookups -------------------------------------------------------
     def board(self, slug: str) -> Board:
@@ -369,6 +380,7 @@ class Config:
             precompress=values["GONGKAI_PRECOMPRESS"],
             attachment_max_mb=values["GONGKAI_ATTACHMENT_MAX_MB"],
             publish_to=values["GONGKAI_PUBLISH_TO"],
+            annual_due=values["GONGKAI_ANNUAL_DUE"],
             townships=values["GONGKAI_TOWNSHIPS"],
             scoring=values["GONGKAI_COUNTY_SCORING"],
             page_dirs=page_dirs,
@@ -504,6 +516,18 @@ def _paper(value: Any) -> tuple[str, bool]:
     return size, rest == ["landscape"]
 
 
+def _month_day(key: str, value: Any) -> tuple[int, int]:
+    """A day of the year written MM-DD (03-31)."""
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(value).strip())
+    try:
+        if match is None:
+            raise ValueError
+        dt.date(2001, int(match[1]), int(match[2]))  # not a leap year: 02-29 would be missing some years
+    except ValueError:
+        raise SettingsError(key, f"应为“月-日”，例如 \"03-31\"，现在是 {value!r}。") from None
+    return int(match[1]), int(match[2])
+
+
 def _optional_str(key: str, value: Any) -> str | None:
     if value is None or (isinstance(value, str) and value.strip()):
         return value.strip() if value else None
@@ -581,7 +605,26 @@ def _read_category(slug: str, raw: Any, key: str) -> Category:
     if cycle == "review" and values.get("review_days") is None:
         raise SettingsError(f"{key}['review_days']", "复核类（review）类别必须设置 review_days（多少天复核一次）。")
     values["require"] = tuple(str(f) for f in values.get("require", ()))
+    _read_review_settings(values, key)
     return Category(slug=slug, **values)
+
+
+def _read_review_settings(values: dict[str, Any], key: str) -> None:
+    """``review`` (bodies that sign off), ``window_workdays`` and ``annual_item``, checked in place."""
+    review = values.get("review", ())
+    if any(not isinstance(b, str) or not b.strip() for b in review):
+        raise SettingsError(f"{key}['review']", "应为审核机构名称的列表，例如 [\"民主理财小组\"]。")
+    values["review"] = tuple(b.strip() for b in review)
+    if values.get("window_workdays") is not None:
+        _positive(f"{key}['window_workdays']", values["window_workdays"], allow_zero=False)
+        if values.get("window_days") is not None:
+            raise SettingsError(f"{key}['window_workdays']", "window_days（自然日）和 window_workdays（工作日）只能设一个。")
+    item = values.get("annual_item")
+    if item is not None:
+        from .annual import ANNUAL_ITEMS
+
+        if item not in ANNUAL_ITEMS:
+            raise SettingsError(f"{key}['annual_item']", f"应为 {'、'.join(ANNUAL_ITEMS)} 之一，现在是 {item!r}。")
 
 
 def _read_categories(raw: Any) -> dict[str, Category]:

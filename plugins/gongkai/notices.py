@@ -107,6 +107,15 @@ class Withdrawal:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """One body's sign-off before posting (reviewed_by): who signed for it, and when."""
+
+    body: str
+    name: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class Balance:
     opening: Decimal
     income: Decimal
@@ -138,6 +147,7 @@ class Notice:
     summary: str | None = None
     withdrawal: Withdrawal | None = None  # the `withdrawn:` field; set exactly when status is withdrawn
     nil: bool = False  # a nil return (本期无此类事项): covers its period, or counts in an event section
+    reviewed_by: tuple[SignOff, ...] = ()  # sign-offs before posting (signoff.py checks them against the category's review)
     digest: str = ""
     content_digest: str = ""  # the digest without the status and withdrawn entries
     lines: dict[str, int] = field(default_factory=dict, compare=False)
@@ -149,6 +159,12 @@ class Notice:
     @property
     def status_label(self) -> str:
         return STATUSES[self.status]
+
+    @property
+    def fingerprint(self) -> str:
+        """核对码: the first 8 hex digits of the manifest sha256, as ``a1b2 c3d4`` (printed and on the page; /verify/)."""
+        code = self.digest[:8].lower()
+        return f"{code[:4]} {code[4:]}" if len(code) == 8 else ""
 
     def is_visible(self, today: dt.date) -> bool:
         """Shown on the site: published or withdrawn, and dated today or before."""
@@ -577,6 +593,29 @@ def _withdrawal(value: Any, ctx: _Context) -> Withdrawal:
     return Withdrawal(day, value["reason"].strip())
 
 
+def _sign_offs(value: Any, ctx: _Context) -> tuple[SignOff, ...]:
+    """``reviewed_by: [{body: 民主理财小组, name: 王五, date: 2026-11-03}]``: the sign-offs, in the order written."""
+    example = "例如 reviewed_by: [{body: 民主理财小组, name: 王五, date: 2026-11-03}]"
+    items = [value] if isinstance(value, dict) else value
+    if not isinstance(items, list):
+        raise FieldError(f"应为列表，每个审核机构一项，{example}。")
+    result = []
+    for i, item in enumerate(items):
+        at: tuple[str | int, ...] = () if isinstance(value, dict) else (i,)
+        if not isinstance(item, dict) or not all(_filled(item.get(k)) for k in ("body", "name")) \
+                or item.get("date") in (None, ""):
+            raise FieldError(f"每项都要写 body（审核机构）、name（签字人）和 date（审核日期），{example}。", at=at)
+        unknown = [k for k in item if k not in ("body", "name", "date")]
+        if unknown:
+            raise FieldError(f"不认识“{unknown[0]}”，只能写 body、name 和 date，{example}。", at=(*at, unknown[0]))
+        try:
+            day = _date(item["date"], ctx)
+        except FieldError as exc:
+            raise FieldError(exc.message, at=(*at, "date")) from None
+        result.append(SignOff(item["body"].strip(), item["name"].strip(), day))
+    return tuple(result)
+
+
 @dataclass(frozen=True)
 class Field:
     parse: Callable[[Any, _Context], Any]
@@ -604,6 +643,7 @@ FIELDS: dict[str, Field] = {
     "slug": Field(_text, "网址名"),
     "withdrawn": Field(_withdrawal, "撤回说明"),
     "nil": Field(_flag, "本期无此类事项"),
+    "reviewed_by": Field(_sign_offs, "审核签字"),
 }
 _ATTRIBUTES = {"withdrawn": "withdrawal"}  # a field whose Notice attribute has another name
 REQUIRED = ("title", "board", "category", "date")

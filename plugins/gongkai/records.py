@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .notices import Notice
@@ -28,14 +28,19 @@ from .problems import Problem, error
 VERSION = 1
 
 
-def manifest(notices: Iterable[Notice], today) -> dict:
+def manifest(notices: Iterable[Notice], today, earlier: Mapping[str, list[dict]] | None = None) -> dict:
+    """The manifest; ``earlier`` (verify.earlier) adds the digests of corrected notices' older versions
+    and ``title`` names each notice, for the /verify/ page that reads this file in the browser."""
+    earlier = earlier or {}
     return {
         "version": VERSION,
         "today": today.isoformat(),
         "notices": [
             {"path": n.path, "url": n.url, "sha256": n.digest, "content_sha256": n.content_digest,
              "date": n.date.isoformat(), "status": n.status, "corrections": len(n.corrections),
-             "corrected": [c.date.isoformat() for c in n.corrections]}
+             "corrected": [c.date.isoformat() for c in n.corrections], "title": n.title,
+             **({"withdrawn": n.withdrawal.date.isoformat()} if n.withdrawal else {}),
+             **({"earlier": earlier[n.path]} if n.path in earlier else {})}
             for n in sorted(notices, key=lambda n: n.path)
         ],
     }

@@ -47,3 +47,15 @@ def unofficial_years(start: dt.date, end: dt.date, entered: Iterable[dt.date] = 
     """Years in (start, end] counted Monday–Friday: no package data and nothing entered."""
     known = official_years() | {d.year for d in entered}
     return [y for y in range(start.year, end.year + 1) if y not in known]
+
+
+def nth_workday(start: dt.date, count: int, holidays: frozenset[dt.date] = frozenset(),
+                workdays: frozenset[dt.date] = frozenset()) -> dt.date:
+    """The last day of ``count`` working days beginning on ``start`` (``start`` counts when it is one):
+    the end of a 公示期 of "7 个工作日" posted on ``start``."""
+    day, left = start, count
+    while True:
+        left -= is_workday(day, holidays, workdays)
+        if left <= 0:
+            return day
+        day += _ONE_DAY
