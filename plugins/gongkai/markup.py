@@ -11,6 +11,8 @@ column in view, and 合计 rows are marked for styling.
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as ET
 
 import markdown
@@ -19,6 +21,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .tables import row_kind
+
+_PLACEHOLDER = re.compile(r"\x02wzxhzdk:(\d+)\x03")  # Markdown's stand-in for raw HTML and entities
+_TAG = re.compile(r"<[^>]*>")
 
 
 class _TableProcessor(Treeprocessor):
@@ -30,15 +35,36 @@ class _TableProcessor(Treeprocessor):
                     continue
                 self._decorate(child)
                 count += 1
+                head = child.find("thead")
+                header = head.find("tr") if head is not None else None
+                names = [self._words(th) for th in header] if header is not None else []
                 # Each region needs its own name (landmarks must be unique): name it by its columns.
-                columns = "、".join("".join(th.itertext()).strip() for th in list(child.iter("th"))[:3])
+                columns = "、".join(name for name in names[:3] if name)
                 label = f"表格{count}：{columns}（可左右滑动）" if columns else f"表格{count}（可左右滑动）"
-                stack = " gk-table--stack" if self._label_cells(child) else ""
+                stack = " gk-table--stack" if self._label_cells(child, header, names) else ""
                 wrapper = ET.Element("div", {"class": "gk-table" + stack, "role": "region", "aria-label": label,
                                              "tabindex": "0"})
                 parent.remove(child)
                 wrapper.append(child)
                 parent.insert(index, wrapper)
+
+    def _words(self, cell: ET.Element) -> str:
+        """A header cell's words as a reader sees them: markup, entities and footnote marks resolved, spaces collapsed.
+
+        They name the table's region and label every cell of the column on a
+        phone (data-label), where CSS shows them as plain text. Raw HTML and
+        entities are still Markdown placeholders here: resolved from its
+        stash and stripped, so no markup reaches an attribute.
+        """
+        def text(el: ET.Element) -> str:
+            if el.tag == "sup":  # a footnote mark (姓名¹) is not part of the column's name
+                return el.tail or ""
+            return (el.text or "") + "".join(text(child) for child in el) + (el.tail or "")
+
+        stash = self.md.htmlStash.rawHtmlBlocks
+        inner = (cell.text or "") + "".join(text(child) for child in cell)
+        inner = _PLACEHOLDER.sub(lambda m: str(stash[int(m[1])]) if int(m[1]) < len(stash) else "", inner)
+        return " ".join(html.unescape(_TAG.sub("", inner)).split())
 
     @staticmethod
     def _decorate(table: ET.Element) -> None:
@@ -49,16 +75,13 @@ class _TableProcessor(Treeprocessor):
                 tr.set("class", "gk-total")
 
     @staticmethod
-    def _label_cells(table: ET.Element) -> bool:
-        """Give each body cell its column's header text; whether the table should stack on a phone.
+    def _label_cells(table: ET.Element, header: ET.Element | None, names: list[str]) -> bool:
+        """Give each body cell its column's name; whether the table should stack on a phone.
 
         Done here, at build time, so the labels are in the page without JavaScript.
         A table of two columns (item, amount) fits a phone as it is: only
         wider ones stack.
         """
-        head = table.find("thead")
-        header = head.find("tr") if head is not None else None
-        names = [" ".join("".join(th.itertext()).split()) for th in header] if header is not None else []
         if not any(names):
             return False
         for tr in table.iter("tr"):
