@@ -168,15 +168,15 @@ def test_qr_codes_on_print_and_notice_pages_point_at_the_public_address(demo):
 
 
 def test_cached_qr_codes_follow_a_changed_siteurl(minimal):
-    """With the content cache on, codes are kept between builds, keyed by the full address."""
+    """Codes are kept between builds in the cache folder, keyed by the full address."""
     from gongkai.printing import qr_svg
 
     conf = minimal.root / "pelicanconf.py"
-    settings = conf.read_text(encoding="utf-8") + "\nCACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\n"
+    settings = conf.read_text(encoding="utf-8")
     for siteurl in ("https://old.example.gov.cn", SITEURL):
         conf.write_text(settings + f"SITEURL = {siteurl!r}\n", encoding="utf-8")
         minimal.build()
-    assert (minimal.root / "cache" / "gongkai-qr").is_file()
+    assert (minimal.root / "cache" / "gongkai-qr.pickle").is_file()
     drawn = minimal.soup("nanwan/finance/2026-q3.html").select_one(".gk-qr svg path.qrline")["d"]
     assert f'd="{drawn}"' in qr_svg(f"{SITEURL}/nanwan/finance/2026-q3.html")
 

@@ -225,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
     import watchfiles
 
     from .. import build as adapter
-    from ..site import STORE_KEY, notice_store
+    from ..site import QR_KEY, STORE_KEY, notice_store, qr_store
     from .build import build_once
 
     settings_path, settings, config = load_site(args)
@@ -241,8 +241,9 @@ def run(args: argparse.Namespace) -> int:
     address = f"http://127.0.0.1:{args.port}/"
 
     # The parsed notices, kept between builds (an edit re-reads one file), and saved to the cache folder at the end.
-    store = notice_store(settings_path.parent / (settings.get("CACHE_PATH") or "cache"))
-    memory = {STORE_KEY: store}
+    cache = settings_path.parent / (settings.get("CACHE_PATH") or "cache")
+    store, codes = notice_store(cache), qr_store(cache)
+    memory = {STORE_KEY: store, QR_KEY: codes}
 
     def rebuild() -> None:
         print(f"[{time.strftime('%H:%M:%S')}] 正在生成……", flush=True)
@@ -274,4 +275,5 @@ def run(args: argparse.Namespace) -> int:
         server.serve_forever()
     stop.set()
     store.save()
+    codes.save()
     return EXIT_OK
