@@ -356,3 +356,18 @@ def test_a_township_that_never_finishes_answering_is_unreachable_in_bounded_time
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_path_on_the_county_machine_is_named_to_the_admin_not_on_the_public_pages(tmp_path):
+    (tmp_path / "pelicanconf.py").write_text(
+        'GONGKAI_TOWNSHIPS = [{"slug": "beihe", "name": "北河乡", "status": "shares/beihe-secret/status.json"}]\n'
+        "GONGKAI_SEARCH = False\n", encoding="utf-8")
+    result = run_gongkai("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "shares/beihe-secret/status.json" in result.stderr and "county.unreachable" in result.stderr
+    published = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "output").rglob("*")
+                         if p.suffix in (".html", ".json", ".xml"))
+    assert "beihe-secret" not in published
+    data = json.loads((tmp_path / "output" / "county.json").read_text(encoding="utf-8"))
+    assert data["townships"][0]["problem"] == {"severity": "warning", "code": "county.unreachable"}
+    assert "暂无数据" in (tmp_path / "output" / "index.html").read_text(encoding="utf-8")  # never a blank county

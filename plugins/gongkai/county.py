@@ -489,6 +489,11 @@ class CountyTownship:
     def page(self) -> str:
         return f"townships/{self.slug}.html"
 
+    @property
+    def source_shown(self) -> str | None:
+        """Where its status is read, as the county's pages may say it: an address, never a path on the county's machine."""
+        return self.source.status if self.source.is_remote else None
+
     def age(self, now: dt.datetime) -> str | None:
         """How old the status shown is, when it is not this build's."""
         if self.reading.fresh or self.reading.fetched_at is None:
@@ -722,10 +727,10 @@ def county_json(county: County) -> dict:
         "name": county.name,
         "scoring": {**{f.name: getattr(county.scoring, f.name) for f in fields(Scoring)}, "rule": county.rule()},
         "townships": [{
-            "slug": t.slug, "name": t.name, "status_source": t.source.status, "url": t.url,
+            "slug": t.slug, "name": t.name, "status_source": t.source_shown, "url": t.url,
             "status": t.status, "fresh": t.reading.fresh,
             "read_at": t.reading.fetched_at.isoformat(timespec="seconds") if t.reading.fetched_at else None,
-            "problem": t.reading.problem.as_dict() if t.reading.problem else None,
+            "problem": _problem_entry(t),
             "today": t.today, "built_at": t.built_at,
             "on_time": {"owed": t.owed, "on_time": t.on_time}, "score": _score_entry(t.score),
             "boards": [board_entry(b) for b in t.boards],
@@ -735,6 +740,15 @@ def county_json(county: County) -> dict:
                      "missing_periods": list(s.missing_periods), "url": s.url} for s in county.overdue],
         "became_overdue": county.events,
     }
+
+
+def _problem_entry(township: CountyTownship) -> dict | None:
+    """Why a township was not read: in full for an address; only the code for a file on the county's machine,
+    whose path the public county.json has no business showing."""
+    problem = township.reading.problem
+    if problem is None:
+        return None
+    return problem.as_dict() if township.source_shown else {"severity": problem.severity, "code": problem.code}
 
 
 def _score_entry(s: Score | None) -> dict | None:
