@@ -178,7 +178,8 @@ def test_every_link_of_notice_and_printed_board_leads_to_a_published_file(built,
     urls = _local_urls(built.soup(page))
     assert urls
     for url in urls:
-        target = (built.output / page).parent / unquote(urlsplit(url).path)
+        path = unquote(urlsplit(url).path)
+        target = (built.output / page).parent / (path + "index.html" if path.endswith("/") else path)
         assert target.resolve().is_file(), (page, url)
 
 
@@ -249,8 +250,12 @@ def test_the_printed_board_shows_the_voucher_and_a_qr_code_to_the_approval(tmp_p
         if subprocess.run(["which", tool], capture_output=True).returncode:
             pytest.skip(f"needs {tool} (apt-get install poppler-utils zbar-tools)")
     site = scenario(tmp_path, "GONGKAI_PDF = True\n")
+    notice = site.root / "content/nanwan/finance/2026-q3.md"  # a picture from the web shows online, not on paper
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n![网上的图](https://img.example.org/x.jpg)\n", encoding="utf-8")
     result = build(site)
-    assert "PDF 中缺少" not in result.stdout + result.stderr
+    said = [line for line in (result.stdout + result.stderr).splitlines() if "nanwan.pdf" in line or "nanwan.html" in line]
+    assert said == ["nanwan.html: 打印版（PDF）里缺少图片 https://img.example.org/x.jpg：打印版只用网站自己的文件，"
+                    "不从网络下载。请把图片下载下来放在公告旁边，再按文件名链接，例如 ![说明](图片.jpg)。"], said
     pdf = site.output / "print/nanwan.pdf"
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     sizes = {tuple(line.split()[3:5]) for line in listing.splitlines()[2:]}

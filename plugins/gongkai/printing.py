@@ -115,7 +115,7 @@ def write_pdfs(output: Path, pages: Iterable[Path], siteurl: str = "") -> list[s
 
     def keep(record: logging.LogRecord) -> bool:
         if record.levelno >= logging.ERROR:
-            failed.append(record.getMessage())
+            failed.append(_in_words(record, Path(output).resolve()))
         else:
             logger.debug("WeasyPrint: %s", record.getMessage())
         return False
@@ -126,10 +126,25 @@ def write_pdfs(output: Path, pages: Iterable[Path], siteurl: str = "") -> list[s
         for page in pages:
             failed.clear()
             HTML(filename=str(page), url_fetcher=fetcher).write_pdf(page.with_suffix(".pdf"))
-            warnings += [f"{page.name}: PDF 中缺少一项内容（{message}）" for message in failed]
+            warnings += [f"{page.name}: {message}" for message in failed]
     finally:
         weasy_log.removeFilter(keep)
     return warnings
+
+
+def _in_words(record: logging.LogRecord, output: Path) -> str:
+    """What WeasyPrint could not load, said for the clerk: which picture, and how to have it on paper."""
+    if str(record.msg).startswith("Failed to load image at") and len(record.args or ()) == 2:
+        url = record.args[0]
+        parts = urlsplit(str(url))
+        if parts.scheme == "file":
+            path = Path(url2pathname(parts.path))
+            shown = path.relative_to(output).as_posix() if path.is_relative_to(output) else str(path)
+            return (f"打印版（PDF）里缺少图片 {shown}：网站里没有这个文件。请确认公告里链接的图片放在公告旁边、"
+                    "文件名一字不差，gongkai check 会指出是哪一行。")
+        return (f"打印版（PDF）里缺少图片 {url}：打印版只用网站自己的文件，不从网络下载。"
+                "请把图片下载下来放在公告旁边，再按文件名链接，例如 ![说明](图片.jpg)。")
+    return f"PDF 中缺少一项内容（{record.getMessage()}）"
 
 
 def _local_fetcher(output: Path, siteurl: str):
