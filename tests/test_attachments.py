@@ -418,3 +418,17 @@ def test_the_links_found_in_a_body_are_the_links_its_page_has(tokens):
     soup = BeautifulSoup(Renderer().render(body), "html.parser")
     rendered = {attachments.link_key(tag.get("href") or tag.get("src") or "") for tag in soup.find_all(["a", "img"])}
     assert found == {key for key in rendered if key and attachments.is_local(key)}, body
+
+
+def test_the_last_gate_reads_published_office_files(tmp_path):
+    """A Word or Excel file in the output is read as Word shows it, like the pages: a number in it is a leak."""
+    from gongkai import gate
+    from gongkai.config import Config
+
+    config = Config.from_settings({"GONGKAI_BOARDS": [{"slug": "nanwan", "name": "南湾村", "kind": "village"}]}, tmp_path)
+    output = tmp_path / "output"
+    (output / "nanwan/finance").mkdir(parents=True)
+    (output / "nanwan/finance/list.docx").write_bytes(_docx(f"李四 {ID[:9]}<w:r><w:t>{ID[9:]}</w:t></w:r>"))
+    (output / "nanwan/finance/clean.docx").write_bytes(_docx("收支明细见公告正文"))
+    leaks = gate.scan(output, None, config)
+    assert [(leak.output, leak.code) for leak in leaks] == [("nanwan/finance/list.docx", "privacy.id-number")]
