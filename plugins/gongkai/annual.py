@@ -121,7 +121,8 @@ class ReportText:
     title: str = ""
     parts: dict[str, str] = field(default_factory=dict)  # 一/五/六 → Markdown
     html: dict[str, str] = field(default_factory=dict)  # 一/五/六 → sanitised HTML (annual_report)
-    lines: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # the line of each part's heading
+    starts: dict[str, int] = field(default_factory=dict)  # the line of each part's first words
     problems: list[Problem] = field(default_factory=list)
 
     def published_by(self, today: dt.date) -> bool:
@@ -361,17 +362,17 @@ def read_text(config: Config, year: int) -> ReportText:
                              if source.meta.get("date") in (None, "") else
                              error(rel, source.line("date"), "field.invalid", "看不懂公开日期 date，请写成 2027-03-20。"))
     current, lines = None, []
-    for i, row in enumerate(source.body.split("\n")):
+    for i, row in enumerate([*source.body.split("\n"), "## 一、"]):  # a last heading closes the last part
         match = _PART_HEADING.match(row)
         if match:
             if current:
                 text.parts[current] = "\n".join(lines).strip()
+                blank = next((k for k, line_ in enumerate(lines) if line_.strip()), 0)
+                text.starts[current] = text.lines[current] + 1 + blank
             current, lines = match[1], []
-            text.lines[current] = source.body_line + i
+            text.lines.setdefault(current, source.body_line + i)
         elif current:
             lines.append(row)
-    if current:
-        text.parts[current] = "\n".join(lines).strip()
     missing = [f"{k}、{v}" for k, v in PARTS.items() if not text.parts.get(k)]
     if missing:
         text.problems.append(warning(rel, source.body_line, "annual.text",
@@ -505,7 +506,7 @@ def _privacy(text: ReportText) -> list[Problem]:
     """Personal numbers in the office's words, which the report publishes."""
     from .checks import privacy_problems
 
-    return privacy_problems(text.path, [(text.lines.get(k, 1) + 1, v) for k, v in text.parts.items()], False)
+    return privacy_problems(text.path, [(text.starts.get(k, 1), v) for k, v in text.parts.items()], False)
 
 
 def report_years(config: Config, notices: Iterable[Notice]) -> list[int]:
