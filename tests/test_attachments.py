@@ -13,8 +13,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -282,12 +284,22 @@ def _docx(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def _png_claiming(width: int, height: int) -> bytes:
+    """A few bytes that say "I am a picture of width × height pixels": a decompression bomb's header."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
 def test_refused_types_oversized_broken_and_private_files_each_have_their_code(tmp_path):
     site = scenario(tmp_path, "GONGKAI_ATTACHMENT_MAX_MB = 1\n")
     folder = "nanwan/major-matters"
     files = {"setup.exe": b"MZ\x90\x00", "page.html": b"<script>alert(1)</script>", "big.pdf": b"%PDF" + b"0" * (MB + 1),
              "broken.jpg": b"not a picture", "photo.heic": b"\x00\x00\x00\x18ftypheic", "names.csv": f"张三,{ID}\n".encode(),
-             "list.docx": _docx(f"李四 {ID}"), "archive.zip": b"PK\x05\x06" + b"\x00" * 18}
+             "list.docx": _docx(f"李四 {ID}"), "archive.zip": b"PK\x05\x06" + b"\x00" * 18,
+             "bomb.png": _png_claiming(20000, 20000)}
     lines = []
     for name, data in files.items():
         site.write(f"{folder}/{name}", data)
@@ -295,7 +307,8 @@ def test_refused_types_oversized_broken_and_private_files_each_have_their_code(t
     site.write(f"{folder}/2026-11-02-files.md", notice("附件测试", "\n\n".join(lines)))
     found = {(p["file"].removeprefix(f"content/{folder}/"), p["code"]) for p in problems_of(site) if p["severity"] == "error"}
     assert {("setup.exe", "attachment.refused"), ("page.html", "attachment.refused"), ("big.pdf", "attachment.too-large"),
-            ("broken.jpg", "attachment.broken"), ("photo.heic", "attachment.refused"), ("archive.zip", "attachment.refused"),
+            ("broken.jpg", "attachment.broken"), ("bomb.png", "attachment.broken"), ("photo.heic", "attachment.refused"),
+            ("archive.zip", "attachment.refused"),
             ("names.csv", "privacy.id-number"), ("list.docx", "privacy.id-number"),
             ("2026-11-02-files.md", "attachment.refused")} <= found
     build(site)

@@ -70,7 +70,7 @@ REFUSED_FIX = {
     ".heic": "请在手机上把照片另存为 JPG（苹果手机：设置 → 相机 → 格式 → 兼容性最佳），再链接 JPG 文件。",
 }
 VARIANT_WIDTHS = (480, 960, 1440)  # px: a 360 px phone at 1x–2x, a tablet, the printed board (A4 at ~200 dpi)
-MAX_PIXELS = 80_000_000            # larger images are refused rather than decoded (a "decompression bomb")
+MAX_PIXELS = 120_000_000           # a 108-megapixel phone photo passes; larger is refused, not decoded (a "bomb")
 IMAGE_SIZES = "(max-width: 48rem) 100vw, 46rem"  # the notice column of screen.css
 MB = 1024 * 1024
 
@@ -531,15 +531,22 @@ def _reason(exc: Exception) -> str:
     from PIL import Image
 
     if isinstance(exc, Image.DecompressionBombError):
-        return f"像素超过 {MAX_PIXELS // 1_000_000} 百万"
+        return f"超过 {MAX_PIXELS // 1_000_000} 百万像素，请缩小后再放进来"
     return "文件已损坏或不是它的扩展名所说的图片格式"
 
 
 def _open(path: Path):
+    """The image, its header read; refused over :data:`MAX_PIXELS` before any pixel is decoded (our limit,
+    not Pillow's, whose warning would print English to the clerk's console for a big phone photo)."""
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS // 2  # Pillow refuses at twice this: MAX_PIXELS exactly
-    return Image.open(path)
+    Image.MAX_IMAGE_PIXELS = None  # the limit is ours, just below
+    image = Image.open(path)
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        image.close()
+        raise Image.DecompressionBombError(f"{width}×{height}")
+    return image
 
 
 def _verify(path: Path) -> tuple[int, int]:
