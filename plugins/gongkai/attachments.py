@@ -134,6 +134,8 @@ _REFERENCE_USE = re.compile(r"(?<!\\)(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([
 # A link typed with the Chinese input method on: ！［说明］（文件名.jpg）, or half of it so. Only names with an
 # extension count, so that 【通知】（2026年） in a sentence is left alone.
 _FULLWIDTH = re.compile(r"([!！]?)[\[［【]([^\]］】\n]{0,80})[\]］】][ \t]*[(（][ \t]*([^)）\s]+\.[A-Za-z0-9]{2,5})[ \t]*[)）]")
+_FULLWIDTH_MARK = re.compile(r"[！［］【】]|\]\s*（")  # （） alone is everyday Chinese text
+_MAYBE_LINK = re.compile(r"[\]］】]|<(?:img|a)\b", re.IGNORECASE)  # what every link form has
 _HTML_ATTR = re.compile(r"<(img|a)\b[^>]*?\b(src|href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]|^\\\\")  # C:\Users\… or \\server\share: a path on the clerk's computer
@@ -211,8 +213,10 @@ def _blank_code_spans(text: str) -> str:
 
 def find_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
     """Every link and image in a Markdown body that may point into the content folder, with its line."""
+    if not _MAYBE_LINK.search(body):
+        return ()  # most notices: text and tables, no link at all
     text = _without_code(body)
-    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+    newlines = [m.start() for m in re.finditer("\n", text)]
     found: list[tuple[int, Link]] = []
     targets: set[str] = set()
 
@@ -224,19 +228,20 @@ def find_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
             targets.add(target)
             found.append((pos, Link(target, first_line + bisect.bisect_left(newlines, pos), image, label.strip())))
 
-    definitions = {m.group(1).strip().lower(): m.group(2) for m in _REFERENCE_DEF.finditer(text)}
-    for match in _INLINE.finditer(text):
+    # Each form is looked for only where its telltale characters are: most bodies have one form or none.
+    definitions = {m.group(1).strip().lower(): m.group(2) for m in _REFERENCE_DEF.finditer(text)} if "]:" in text else {}
+    for match in _INLINE.finditer(text) if "](" in text or "] (" in text else ():
         add(match.start(), match.group(3), match.group(1) == "!", match.group(2))
-    for match in _REFERENCE_USE.finditer(text):
+    for match in _REFERENCE_USE.finditer(text) if definitions else ():
         key = (match.group(3) or match.group(2)).strip().lower()
         if key in definitions:
             add(match.start(), definitions[key], match.group(1) == "!", match.group(2))
-    for match in _REFERENCE_DEF.finditer(text):  # also unused definitions: they are written to be used
+    for match in _REFERENCE_DEF.finditer(text) if definitions else ():  # unused definitions too: written to be used
         if match.group(2).strip("<>").strip() not in targets:
             add(match.start(), match.group(2), False, match.group(1))
-    for match in _HTML_ATTR.finditer(text):
+    for match in _HTML_ATTR.finditer(text) if "<" in text else ():
         add(match.start(3), html.unescape(match.group(3).strip("\"'")), match.group(1).lower() == "img", "")
-    for match in _FULLWIDTH.finditer(text):
+    for match in _FULLWIDTH.finditer(text) if _FULLWIDTH_MARK.search(text) else ():
         if any(c in match.group(0) for c in "！［］【】（）") and is_local(match.group(3)) and match.group(3) not in targets:
             line = first_line + bisect.bisect_left(newlines, match.start())
             found.append((match.start(), Link(match.group(3), line, match.group(1) != "", match.group(2), fullwidth=True)))
