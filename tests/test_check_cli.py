@@ -15,12 +15,15 @@ def test_clean_site_exits_0(minimal):
 
 def test_json_follows_the_contract(minimal):
     report = minimal.check_json()
-    assert set(report) == {"today", "notices", "sections", "problems"}
+    # The contract's keys, and what a county reads besides (site, boards, each section's name and url).
+    assert set(report) == {"today", "notices", "sections", "problems", "site", "boards"}
     assert report["today"] == "2026-11-22"
     assert report["notices"] == 7
+    assert report["site"]["built_at"] is None  # check builds nothing
     keys = {"board", "category", "cycle", "status", "latest_period", "latest_date", "next_deadline",
-            "days_overdue", "missing_periods"}
+            "days_overdue", "missing_periods", "name", "url"}
     assert all(set(s) == keys for s in report["sections"])
+    report["sections"] = [{k: v for k, v in s.items() if k not in ("name", "url")} for s in report["sections"]]
     assert [(s["board"], s["category"]) for s in report["sections"]] == [
         ("township", "finance"), ("township", "major-matters"), ("township", "service-guides"),
         ("nanwan", "finance"), ("nanwan", "subsidies"), ("nanwan", "low-income-aid"), ("nanwan", "major-matters")]
