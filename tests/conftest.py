@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 TODAY = "2026-11-22"
 GONGKAI = str(Path(sys.executable).with_name("gongkai"))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def run_gongkai(*args: str, cwd: Path, today: str | None = TODAY) -> subprocess.CompletedProcess:

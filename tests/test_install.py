@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 SOURCES = ("pyproject.toml", "README.md", "plugins", "theme")
 
@@ -158,15 +157,10 @@ def test_demo_copy_builds_with_plain_pelican(venv, tmp_path):
     assert (site / "output/index.html").is_file()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_serve_from_the_wheel(venv, tmp_path):
     assert run(venv, "gongkai", "init", "site", "--township", "青山镇", "--village", "上坪村", cwd=tmp_path).returncode == 0
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([str(_bin(venv) / "gongkai"), "serve", "--port", str(port)], cwd=tmp_path / "site",
                               env=_clean_env(venv), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

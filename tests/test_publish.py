@@ -36,7 +36,7 @@ from pathlib import Path
 
 import brotli
 import pytest
-from conftest import GONGKAI, ROOT, Site, copy_site, run_gongkai
+from conftest import GONGKAI, ROOT, Site, copy_site, free_port, run_gongkai
 from gongkai.publish import State, TargetError, parse_target, prunable
 
 NGINX = Path("/usr/sbin/nginx")
@@ -135,11 +135,6 @@ def snapshot(live: Path) -> tuple[str, dict[str, str], list[str]]:
     releases = Path(f"{live}.releases")
     return os.readlink(live), tree(live), sorted(p.name for p in releases.iterdir())
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:

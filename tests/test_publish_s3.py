@@ -18,7 +18,6 @@ and pre-compressed files. What the tests prove:
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import GONGKAI, TODAY, Site, copy_site
+from conftest import GONGKAI, TODAY, Site, copy_site, free_port
 
 boto3 = pytest.importorskip("boto3")
 MOTO = Path(sys.executable).with_name("moto_server")
@@ -50,18 +49,13 @@ date: 2026-11-20
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory) -> Iterator[str]:
     """moto's S3 server on 127.0.0.1, for this module."""
     if not MOTO.exists():
         pytest.skip("moto_server is not installed (pip install -e '.[test]')")
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path_factory.mktemp("moto") / "moto.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen([str(MOTO), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"

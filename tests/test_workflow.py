@@ -1,13 +1,12 @@
 """The clerk's workflow through the real command: init, serve."""
 
 import os
-import socket
 import subprocess
 import threading
 import time
 import urllib.request
 
-from conftest import GONGKAI, TODAY, run_gongkai
+from conftest import GONGKAI, TODAY, free_port, run_gongkai
 
 
 def test_init_creates_a_site_that_checks_and_builds(tmp_path):
@@ -47,11 +46,6 @@ def test_init_without_names_explains_the_flags(tmp_path):
     assert result.returncode == 2 and "--township" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
@@ -77,7 +71,7 @@ def _get_page(url: str) -> str:
 
 
 def test_serve_rebuilds_and_shows_the_problems_until_they_are_fixed(minimal):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GONGKAI_TODAY": TODAY}
     server = subprocess.Popen([GONGKAI, "serve", "--port", str(port)], cwd=minimal.root, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

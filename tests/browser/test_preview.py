@@ -7,7 +7,6 @@ the test edits files on disk and only waits: it never reloads the page.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,19 +18,13 @@ from .conftest import _open_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import GONGKAI, TODAY, copy_site  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import GONGKAI, TODAY, copy_site, free_port  # noqa: E402
 
 
 @pytest.fixture
 def preview(tmp_path):
     site = copy_site("minimal", tmp_path)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GONGKAI_TODAY": TODAY}
     server = subprocess.Popen([GONGKAI, "serve", "--port", str(port)], cwd=site.root, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
