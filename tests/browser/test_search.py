@@ -181,3 +181,12 @@ def test_the_search_page_with_results_and_filters_is_accessible_and_easy_to_tap(
     violations = tab.page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
     blocking = [describe(v) for v in violations if v["impact"] in BLOCKING]
     assert blocking == [], "\n".join(blocking)
+
+
+def test_a_board_whose_index_cannot_be_read_does_not_take_the_others_away(page):
+    tab = page(360)
+    tab.page.route("**/pagefind/beishan/**", lambda route: route.fulfill(status=404, body="gone"))
+    tab.goto("/search/index.html")
+    found = search(tab, "王长顺")
+    assert found and all(not h.startswith("/beishan/") for h in found)
+    expect(tab.page.locator("#gk-search-status")).to_contain_text("有 1 个公开栏的搜索索引没能读取")

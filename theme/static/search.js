@@ -44,17 +44,29 @@
   var loading = null;   // Pagefind, once loaded with every board merged
   var current = 0;      // the search whose results are on screen; older ones are dropped
   var timer = null;
+  var missing = 0;      // boards whose index could not be merged
 
   function pagefind() {
     if (!loading) {
       loading = import(bundles[0] + "pagefind.js").then(function (pf) {
-        return Promise.all(bundles.slice(1).map(function (b) { return pf.mergeIndex(b); })).then(function () { return pf; });
+        // One board's index that cannot be read must not take the others' away: Pagefind keeps
+        // a merged index that failed to load and then fails every search, so each is asked first.
+        return Promise.all(bundles.slice(1).map(function (b) {
+          return fetch(b + "pagefind-entry.json").then(function (response) {
+            if (!response.ok) throw new Error(b);
+            return pf.mergeIndex(b);
+          }).catch(function () { missing += 1; });
+        })).then(function () { return pf; });
       });
     }
     return loading;
   }
 
   function say(text) { status.textContent = text; }
+
+  function gaps() {
+    return missing ? "（有 " + missing + " 个公开栏的搜索索引没能读取，结果可能不全，请稍后再试。）" : "";
+  }
 
   /* Every result for the query: exact phrase of characters first, then Pagefind's own. */
   function find(pf, query, filters) {
@@ -192,12 +204,12 @@
       var scope = [board.value, category.value].filter(Boolean).join(" · ");
       var within = scope ? "（只看" + scope + "）" : "";
       if (!results.length) {
-        say("没有找到包含“" + query + "”的公告" + within + "。可以少输入几个字，只输入名字或地名，" + (scope ? "或把范围改回“全部”。" : "或换一种说法。"));
+        say("没有找到包含“" + query + "”的公告" + within + "。可以少输入几个字，只输入名字或地名，" + (scope ? "或把范围改回“全部”。" : "或换一种说法。") + gaps());
         return;
       }
       return show(results, 0, query, id).then(function () {
         var mixed = list.querySelector(".gk-result__partial") || results.length > SORTED;
-        if (id === current) say("找到 " + results.length + " 条公告" + within + "。" + (mixed ? "有完整的“" + query + "”的排在前面。" : ""));
+        if (id === current) say("找到 " + results.length + " 条公告" + within + "。" + (mixed ? "有完整的“" + query + "”的排在前面。" : "") + gaps());
       });
     }).catch(function () {
       if (id === current) say("搜索暂时用不了：没能读取搜索索引。请稍后再试，或按下面的公开栏和栏目查找。");
