@@ -23,7 +23,6 @@ import http.server
 import json
 import re
 import shutil
-import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ from urllib.request import urlopen
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Site, copy_site, run_gongkai
+from conftest import Site, copy_site, free_port, run_gongkai
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,12 +61,6 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _township(tmp: Path, name: str, sitename: str) -> Site:
     site = copy_site("minimal", tmp)
     shutil.move(site.root, tmp / name)
@@ -93,7 +86,7 @@ def county(tmp_path_factory) -> Iterator[dict]:
             {"slug": "dongdadi", "name": "东大地乡", "status": f"{main.url}/dongdadi/output/status.json"},
             {"slug": "xishan", "name": "西山镇", "status": f"{main.url}/xishan/output/status.json"},
             {"slug": "beihe", "name": "北河乡", "status": f"{beihe.url}/status.json"},
-            {"slug": "nanshan", "name": "南山乡", "status": f"http://127.0.0.1:{_closed_port()}/status.json"},
+            {"slug": "nanshan", "name": "南山乡", "status": f"http://127.0.0.1:{free_port()}/status.json"},
         ]
         (root / "pelicanconf.py").write_text(
             f'SITENAME = "示范县政务公开"\nTIMEZONE = "Asia/Shanghai"\nGONGKAI_TOWNSHIPS = {townships!r}\n'
