@@ -199,3 +199,17 @@ def test_two_clean_builds_of_the_same_sources_are_the_same_bytes(tmp_path):
     assert sorted(outputs[0]) == sorted(outputs[1])
     assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []
     assert any(name.startswith("pagefind/") for name in outputs[0])  # the index's fragments are compared too
+
+
+def test_a_replaced_attachment_remakes_the_pages_that_list_it(tmp_path):
+    """A notice page lists its files with their sizes: a bigger scan of the same name changes it."""
+    from test_attachments import pdf_bytes, scenario
+
+    site = scenario(tmp_path)
+    first = _build(site.root)
+    pdf = site.root / "content/nanwan/finance/2026-q3-approval.pdf"
+    pdf.write_bytes(pdf_bytes() + b"%" + b"x" * 5000 + b"\n")
+    second = _build(site.root)
+    rewritten = _rewritten(first, second)
+    assert {"nanwan/finance/2026-q3.html", "nanwan/finance/2026-q3-approval.pdf"} <= rewritten
+    _same_as_clean(second, _clean(site.root, tmp_path))

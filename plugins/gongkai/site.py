@@ -52,6 +52,9 @@ WRITER_KEY = "gongkai_writer"  # this build's KeepingWriter: which files it wrot
 PRODUCED_KEY = "gongkai_produced"  # output files this generator made or kept, relative, with /
 STORE_KEY = "gongkai_store"  # an outputs.Store of parsed notices to use instead of the cache file (serve)
 QR_KEY = "gongkai_qr"  # the same for QR codes
+# Context values the templates read per notice (notice path → what the page shows of it): a page
+# that shows a notice is made again when its entry changes (see BoardGenerator._page_key).
+NOTICE_CONTEXT = ("histories", "attachments_of")
 THEME_STATIC_KEY = "gongkai_theme_static"  # the theme's THEME_STATIC_PATHS: this generator copies them
 
 
@@ -257,10 +260,12 @@ class BoardGenerator(Generator):
         """The digest of everything a page is made from, or None for a page rendered at every build.
 
         A notice page shows its section's notices only as links and correction
-        notes, never their statuses: it stays the same from day to day. Pages
-        that show statuses (``DATED_KINDS``) depend on today. The few pages
-        made from the whole township (home, status, catalog, reports) are
-        always rendered; unchanged bytes still leave their files alone.
+        notes, never their statuses: it stays the same from day to day. Section,
+        board and print pages and the yearly reports show statuses: they depend
+        on today. The few pages made from the whole township (home, status,
+        catalog) are always rendered; unchanged bytes still leave their files alone.
+        What the templates read from the context per notice (``NOTICE_CONTEXT``)
+        is part of the key of every page that shows the notice.
         """
         kind = values.get("page_kind")
         if kind == "notice":
@@ -268,14 +273,19 @@ class BoardGenerator(Generator):
             board, section = values["board"], values["section"]
             if id(section.notices) not in memo:  # kept with the list, so that its id stays its own
                 memo[id(section.notices)] = (section.notices, digest(section.notices))
-            history = (self.context.get("histories") or {}).get(values["notice"].path)  # components/history.html
             return digest(frame, template, rest, board.board, board.slug, section.category, section.key,
-                          memo[id(section.notices)][1], history)
+                          memo[id(section.notices)][1], self._notice_context([values["notice"]]))
         if kind in ("section", "board", "print", "report"):
             rest = {k: v for k, v in values.items() if k != "board"} if kind == "section" else values
             extra = values["board"].board if kind == "section" else None
-            return digest(frame, template, rest, extra, self.config.today, self.context.get("built_at"))
+            shown = [n for s in values["board"].sections for n in s.notices] if "board" in values else []
+            return digest(frame, template, rest, extra, self.config.today, self.context.get("built_at"),
+                          self._notice_context(shown))
         return None
+
+    def _notice_context(self, notices: list[Notice]) -> list:
+        """The entries of the context's per-notice maps (versions, attachments) for these notices."""
+        return [[(self.context.get(name) or {}).get(n.path) for n in notices] for name in NOTICE_CONTEXT]
 
     def _write_the_rest(self, write, write_feeds, keep, produced: set[str]) -> None:
         """Every page but the sections and notices, and the JSON files, feeds and sitemap."""
