@@ -95,7 +95,7 @@ def test_the_verify_page_explains_the_check_by_hand(built: Site):
     soup = built.soup("verify/index.html")
     form = soup.find("form", id="gk-verify")
     assert form.has_attr("hidden")  # shown by verify.js; without it only the way by hand
-    assert "本页的自动核对需要浏览器开启 JavaScript" in soup.find("noscript").get_text()
+    assert "本页的自动核对需要浏览器开启 JavaScript" in soup.find(id="gk-verify-nojs").get_text()
     steps = soup.select_one(".gk-verify__steps").get_text()
     assert "核对码" in steps and "更正记录" in steps
     assert soup.find("script", src=lambda s: s and s.endswith("theme/verify.js"))

@@ -9,6 +9,8 @@
   var out = document.getElementById("gk-verify-result");
   if (!form || !out || !window.fetch) return;
   form.hidden = false;
+  var without = document.getElementById("gk-verify-nojs");
+  if (without) without.hidden = true;
   var input = document.getElementById("gk-verify-code");
   var root = form.getAttribute("data-manifest").replace(/manifest\.json$/, "");
   var manifest = null;
