@@ -100,3 +100,9 @@ def test_the_verify_page_explains_the_check_by_hand(built: Site):
     assert "核对码" in steps and "更正记录" in steps
     assert soup.find("script", src=lambda s: s and s.endswith("theme/verify.js"))
     assert (built.output / "theme" / "verify.js").exists()
+
+
+def test_the_sitemap_lists_the_verify_page_and_the_annual_reports(built: Site):
+    sitemap = (built.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{SITEURL}/verify/index.html</loc>" in sitemap
+    assert f"<loc>{SITEURL}/reports/annual-2026.html</loc>" in sitemap

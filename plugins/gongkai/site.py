@@ -26,6 +26,8 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from . import attachments, search
+from .annual import report_url as annual_url
+from .annual import report_years as annual_years
 from .annual import write_pages as write_annual
 from .config import Config, built_at
 from .cycles import LABELS as STATUS_LABELS
@@ -395,6 +397,7 @@ class BoardGenerator(Generator):
         if self.config.search:
             urls.append(("search/index.html", today))
         urls += [(f"reports/{year}.html", today) for year in township.report_years]
+        urls += [(annual_url(year), today) for year in annual_years(self.config, township.notices)] + [("verify/index.html", today)]
         for board in township.boards:
             urls.append((board.url, board.latest_date or today))
             urls.append((board.print_url, board.latest_date or today))
