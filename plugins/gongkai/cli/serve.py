@@ -124,7 +124,7 @@ def _handler(output: Path, preview: Preview) -> type:
                 return
             found = self.get_path_that_exists(self.path.split("?", 1)[0])
             if not found:
-                self.send_error(404, "没有这个网页")
+                self.send_error(404, "Not Found", "没有这个网页")  # the status line is Latin-1 only
                 return
             self.path = found
             target = Path(self.translate_path(found))
@@ -140,7 +140,7 @@ def _handler(output: Path, preview: Preview) -> type:
             try:
                 body = path.read_bytes()
             except OSError:
-                self.send_error(404, "没有这个网页")
+                self.send_error(404, "Not Found", "没有这个网页")  # the status line is Latin-1 only
                 return
             at = body.rfind(b"</body>")
             self._send(body[:at] + RELOAD_SCRIPT + body[at:] if at >= 0 else body + RELOAD_SCRIPT)
