@@ -3,10 +3,13 @@
 A build is several processes: gongkai's parent, its worker pool, the search
 indexer it starts. ``ru_maxrss`` gives the peak of the largest one only; what
 a small server must have free is the sum. :class:`TreeSampler` adds up the
-resident memory of every process in one session (the command is started as
-a session leader) every ``interval`` seconds and keeps the largest sum. A
-sampler can miss a peak shorter than its interval; the figure is a lower
-bound, and ``ru_maxrss`` of the largest process is reported beside it.
+memory of every process in one session (the command is started as a session
+leader) every ``interval`` seconds and keeps the largest sum. It adds the
+proportional set size (PSS, from ``/proc/<pid>/smaps_rollup``): a page that
+forked workers still share with their parent counts once, split among them,
+where adding their RSS would count it in every process. A sampler can miss a
+peak shorter than its interval; ``ru_maxrss`` of the largest process is
+reported beside it.
 
 Run as a script, this module measures one command in a fresh process (so
 that ``RUSAGE_CHILDREN`` covers exactly that command)::
@@ -29,8 +32,20 @@ import time
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
+def pss_kb(pid: str) -> int | None:
+    """The proportional set size of a process in KB; None when the kernel does not say."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def session_rss_kb(sid: int) -> int:
-    """Resident memory of every process in session ``sid``, in KB (from /proc)."""
+    """Memory of every process in session ``sid``, in KB: PSS where /proc gives it, else RSS."""
     total = 0
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -43,7 +58,8 @@ def session_rss_kb(sid: int) -> int:
         fields = stat[stat.rfind(b")") + 2:].split()
         # after the command name: state ppid pgrp session ... ; rss is field 24 of stat
         if int(fields[3]) == sid:
-            total += int(fields[21]) * PAGE_KB
+            pss = pss_kb(name)
+            total += int(fields[21]) * PAGE_KB if pss is None else pss
     return total
 
 

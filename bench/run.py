@@ -929,6 +929,10 @@ def document(results: dict) -> str:
     boards = set(first.get("board_slugs", ()))
     top = ", ".join(f"`{n}`" for n in built["top"] if n.rstrip("/") not in boards) if built else "(not built)"
     shares = "".join(f"\n- {line}" for line in results.get("shares", ()))
+    tree_what = ("proportional set sizes, so that pages forked workers share with their parent count once"
+                 if results.get("tree") == "pss" else
+                 "resident set sizes, so that pages forked workers share with their parent count in each of them: "
+                 "an upper bound")
     return f"""# Performance
 
 How long gongkai takes to build, rebuild, preview and check a township, and
@@ -941,8 +945,8 @@ figures say* is written by hand.
 
 Measured {results['started']} on N = {notices} notices; median of the
 measured runs ({runs}), the scenarios of one size interleaved round by round.
-Wall times in seconds; memory is the peak resident set of the whole process
-tree (a build's workers and search indexer added up).
+Wall times in seconds; memory is the peak of the whole process tree (a
+build's workers and search indexer added up: {tree_what}).
 
 {summary(results)}
 
@@ -957,9 +961,9 @@ tree (a build's workers and search indexer added up).
 {details}
 Wall time is what the user waits for; CPU time is user + system time of the
 command and every process it waited for, so CPU above wall means more than
-one core worked. *Peak RSS, process tree* is the largest sum of the resident
-memory of the command's processes, sampled every 0.1 s (a shorter peak can be
-missed); *largest process* is the peak of the biggest single one
+one core worked. *Peak RSS, process tree* is the largest sum of the memory of
+the command's processes ({tree_what}), sampled every 0.1 s (a shorter peak can
+be missed); *largest process* is the peak of the biggest single one
 (`ru_maxrss`). For the preview servers, the wall column is the time from
 starting the server until it served the first notice page, and the memory
 covers the whole session. *Load* is the 1-minute load average when the run
@@ -1117,7 +1121,7 @@ def main(argv: list[str] | None = None) -> int:
     shown += [f"--only-at {x}" for x in args.only_at]
     if args.max_load is not None:
         shown.append(f"--max-load {args.max_load:g}")
-    results: dict = {"started": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", "seed": args.seed,
+    results: dict = {"tree": "pss", "started": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", "seed": args.seed,
                      "edits": args.edits, "machine": machine(), "versions": versions(), "command": " ".join(shown),
                      "sizes": [], "profiles": {}, "shares": []}
     state_start = code_state()
