@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-KEYS_VERSION = "1"  # bump when what a key covers changes: every page is then rendered again
+KEYS_VERSION = "2"  # bump when what a key covers changes: every page is then rendered again
 
 
 def write_if_changed(path: Path | str, data: bytes | str) -> bool:
@@ -76,7 +76,8 @@ class PageKeys:
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.old: dict[str, str] = {}
+        self.output: Path | None = None
+        self.old: dict[str, list] = {}  # name → [key, size, mtime_ns] of the file as this build left it
         self.new: dict[str, str] = {}
         if path is not None:
             try:
@@ -87,9 +88,18 @@ class PageKeys:
                 pass  # no keys, or unreadable ones: every page is rendered, which is always correct
 
     def fresh(self, name: str, key: str, output: Path) -> bool:
-        """Whether ``name`` was made from ``key`` and is still in ``output`` (then it need not be made again)."""
+        """Whether ``name`` was made from ``key`` and is still in ``output`` as the last build left it
+        (same size and modification time: a page edited or replaced by hand is made again)."""
+        self.output = output
         self.new[name] = key
-        return self.old.get(name) == key and (output / name).is_file()
+        old = self.old.get(name)
+        if not isinstance(old, list) or len(old) != 3 or old[0] != key:
+            return False
+        try:
+            st = (output / name).stat()
+        except OSError:
+            return False
+        return [st.st_size, st.st_mtime_ns] == old[1:]
 
     def forget(self, name: str) -> None:
         """``name`` was not written after all (or was removed): next build makes it again."""
@@ -98,7 +108,15 @@ class PageKeys:
     def save(self) -> None:
         if self.path is None:
             return
-        data = json.dumps({"version": KEYS_VERSION, "keys": self.new}, ensure_ascii=False, sort_keys=True, indent=0)
+        keys = {}
+        for name, key in self.new.items():
+            try:
+                st = (self.output / name).stat() if self.output is not None else None
+            except OSError:
+                continue  # not written after all: made again next time
+            if st is not None:
+                keys[name] = [key, st.st_size, st.st_mtime_ns]
+        data = json.dumps({"version": KEYS_VERSION, "keys": keys}, ensure_ascii=False, sort_keys=True, indent=0)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_if_changed(self.path, data)
