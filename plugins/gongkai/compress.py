@@ -55,30 +55,33 @@ def precompress(root: Path | str) -> int:
         if path.suffix.lower() not in EXTENSIONS or not path.is_file() or path.is_symlink():
             continue
         gz, br = path.with_name(path.name + ".gz"), path.with_name(path.name + ".br")
-        if _newer(gz, path) and _newer(br, path):
+        stamp = path.stat().st_mtime_ns
+        if _made_from(gz, stamp) and _made_from(br, stamp):
             continue  # made from this very file: a page the build left alone keeps its copies (and mtimes)
         data = path.read_bytes()
-        _write(gz, gzip_bytes(data))
-        _write(br, brotli_bytes(data))
+        _write(gz, gzip_bytes(data), stamp)
+        _write(br, brotli_bytes(data), stamp)
         count += 1
     return count
 
 
-def _newer(copy: Path, original: Path) -> bool:
-    """Whether ``copy`` was written after ``original`` last changed (pages are replaced whole, never edited)."""
+def _made_from(copy: Path, stamp: int) -> bool:
+    """Whether ``copy`` carries its original's modification time ``stamp``, as :func:`_write` leaves it:
+    a page written since, or a copy edited or replaced by hand, has another, and is compressed again."""
     try:
-        return copy.stat().st_mtime_ns >= original.stat().st_mtime_ns
+        return copy.stat().st_mtime_ns == stamp
     except OSError:
         return False
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, stamp: int) -> None:
     """``path`` holds ``data`` whole, or does not exist (an older copy of another text would be
     wrong, and without one the server sends the original); :class:`PrecompressError` if it fails."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         with open(temporary, "wb") as handle:
             handle.write(data)
+        os.utime(temporary, ns=(stamp, stamp))  # the original's: what _made_from recognises
         os.replace(temporary, path)
     except OSError as exc:
         for leftover in (temporary, path):
