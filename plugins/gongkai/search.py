@@ -42,6 +42,8 @@ import threading
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
+from .outputs import copy_tree, prune
+
 BUNDLE = "pagefind"
 # What the search page needs of each board's bundle. Pagefind also writes its
 # ready-made interfaces (pagefind-ui.js and friends, 0.4 MB a board); the
@@ -181,29 +183,47 @@ class Indexer(threading.Thread):
                 self._service_process = subprocess.Popen([str(program), "--service"], stdin=subprocess.PIPE,
                                                  stdout=subprocess.PIPE, stderr=log, cwd=self.output)
             service = _Service(self._service_process, log)
-            for slug in todo:
-                if self._halted:
-                    return
-                self._index_board(service, slug)
-                self.indexed.append(slug)
+            # Each board's bundle is written aside, and copied over the old one file by file once Pagefind
+            # has exited (its writes end only then: a file read as soon as it replies may be half written).
+            # A fragment with the same bytes keeps its file and modification time, so publish sends only
+            # what changed; files no longer made go.
+            with tempfile.TemporaryDirectory(prefix="gongkai-search-") as aside:
+                for slug in todo:
+                    if self._halted:
+                        return
+                    self._index_board(service, slug, Path(aside) / slug)
+                self._stop_service()
+                for slug in todo:
+                    _drop_interfaces(Path(aside) / slug)
+                    target = self.output / BUNDLE / slug
+                    prune(target, copy_tree(Path(aside) / slug, target))
+                    self.indexed.append(slug)
 
-    def _index_board(self, service: _Service, slug: str) -> None:
-        """Write ``pagefind/<slug>/`` from this build's notice pages of the board, and nothing else."""
+    def _stop_service(self) -> None:
+        """Let Pagefind finish writing and exit (end of its input); killed if it does not within a minute."""
+        with self._guard:
+            process = self._service_process
+        if process is None:
+            return
+        try:
+            process.stdin.close()
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._end_service()
+            raise SearchError("Pagefind 写完索引后没有退出。") from None
+
+    def _index_board(self, service: _Service, slug: str, aside: Path) -> None:
+        """Write ``slug``'s bundle into ``aside`` from this build's notice pages of the board, and nothing else."""
         pages = self.boards[slug]
-        target = self.output / BUNDLE / slug
         index = service.send({"type": "NewIndex", "config": {}})["index_id"]
-        on_disk = {p.relative_to(self.output).as_posix() for p in (self.output / slug).glob("*/*.html")
-                   if p.name != "index.html"}
-        if on_disk == set(pages):
-            service.send({"type": "AddDir", "index_id": index, "path": str(self.output), "glob": f"{slug}/*/*.html"})
-        else:  # pages of removed notices are still on disk until the build ends: name the pages one by one
-            for page in pages:
-                service.send({"type": "AddFile", "index_id": index, "file_path": page,
-                              "file_contents": (self.output / page).read_text(encoding="utf-8")})
-        shutil.rmtree(target, ignore_errors=True)
-        service.send({"type": "WriteFiles", "index_id": index, "output_path": str(target)})
+        # The pages one by one, always: Pagefind's AddDir numbers the same pages otherwise than AddFile, and
+        # pages of removed notices are still on disk until the build ends (AddDir would index them), so a
+        # board indexed after a rename would not be the bytes a clean build writes.
+        for page in sorted(pages):
+            service.send({"type": "AddFile", "index_id": index, "file_path": page,
+                          "file_contents": (self.output / page).read_text(encoding="utf-8")})
+        service.send({"type": "WriteFiles", "index_id": index, "output_path": str(aside)})
         service.send({"type": "DeleteIndex", "index_id": index})
-        _drop_interfaces(target)
 
     def _remove_other_bundles(self) -> None:
         """Bundles of boards that are gone (or have no notice left), and the single index of older versions."""
