@@ -19,10 +19,14 @@ word for word last year's.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import Site, copy_site, run_gongkai
 from gongkai import annual
 from gongkai.config import load
+from hypothesis import given
+from hypothesis import strategies as st
 
 # Columns: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计
 EXPECTED_TABLE3 = {
@@ -172,3 +176,28 @@ def test_a_personal_number_in_the_report_text_is_an_error_and_not_published(tmp_
     run_gongkai("build", cwd=site.root)
     page = (site.output / "reports" / "annual-2025.html").read_text(encoding="utf-8")
     assert "002X" not in page and "西岭乡人民政府2025年政府信息公开工作年度报告" in page
+
+
+def test_a_log_saved_under_another_name_is_named(tmp_path):
+    site = copy_site("annual", tmp_path)
+    site.write("requests/2026.yml", "requests: []\n")
+    skipped = [p for p in site.check_json()["problems"] if p["code"] == "file.skipped"]
+    assert [(p["file"], p["severity"]) for p in skipped] == [("content/requests/2026.yml", "warning")]
+    assert "2026.yaml" in skipped[0]["message"]
+
+
+_DAY = st.dates(dt.date(2024, 12, 1), dt.date(2026, 1, 31))
+
+
+@given(st.lists(st.tuples(_DAY, st.sampled_from(annual.APPLICANTS), st.sampled_from((None, *annual.RESULT_KEYS)),
+                          st.integers(0, 60)), max_size=30))
+def test_a_log_of_single_requests_always_balances(entries):
+    """Whatever requests a log lists, counting them one by one keeps 一 + 二 = 三(七) + 四 in every column."""
+    log = annual.RequestLog("content/requests/2025.yaml", found=True)
+    for i, (received, applicant, result, days) in enumerate(entries):
+        answered = received + dt.timedelta(days=days) if result else None
+        log.requests.append(annual.Request(i + 1, received, applicant, result, answered))
+    table, balanced, failing = annual.table3(annual.request_rows(log, 2025, None))
+    assert balanced and failing == []
+    assert table[0].counts[-1] == sum(1 for r in log.requests if r.received.year == 2025
+                                      and not (r.answered and r.answered.year < 2025))

@@ -531,6 +531,7 @@ def problems(config: Config, notices: Sequence[Notice]) -> list[Problem]:
     texts: dict[int, ReportText] = {}
     if not _folder(config).is_dir():
         return found  # the site keeps no annual report here (a village's site, or one published elsewhere)
+    found += _other_files(config)
     for year in report_years(config, notices):
         log = read_log(config, year)
         text = read_text(config, year)
@@ -552,6 +553,19 @@ def problems(config: Config, notices: Sequence[Notice]) -> list[Problem]:
                 found.append(warning(text.path, text.lines.get(key, 1), "annual.copied",
                                      f"“{key}、{PARTS[key]}”与 {year - 1} 年报告的文字完全相同。年度报告雷同会被扣分，"
                                      "请写本年度的实际情况。"))
+    return found
+
+
+def _other_files(config: Config) -> list[Problem]:
+    """Files in the requests folder that are read by nobody: said so, with the name they need."""
+    found = []
+    for path in sorted(_folder(config).iterdir()):
+        if path.name.startswith((".", "_")) or re.fullmatch(r"\d{4}\.(yaml|md)", path.name):
+            continue
+        year = re.match(r"\d{4}", path.name)
+        hint = (f"依申请公开台账请命名为 {year[0]}.yaml，年度报告的文字请命名为 {year[0]}.md。" if year else
+                "这里只放依申请公开台账（例如 2025.yaml）和年度报告的文字（例如 2025.md）。")
+        found.append(warning(config.relpath(path), 1, "file.skipped", f"这个文件不会被读取，也不会公开。{hint}"))
     return found
 
 
