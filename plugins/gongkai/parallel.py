@@ -14,6 +14,7 @@ to a folder: every worker then runs under :mod:`cProfile` and writes
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -38,19 +39,39 @@ def pool_map(fn: Callable[[T], R], items: Sequence[T], *, initializer: Callable[
 
     ``fn`` and ``initializer`` must be module-level functions and ``initargs``
     picklable. In this process, the initializer runs once before the items.
-    The start method is the interpreter's (``multiprocessing.set_start_method``).
+    The start method is the fork server where there is one (Linux, macOS), unless the program chose
+    one (``multiprocessing.set_start_method``); Windows spawns.
     """
     count = workers()
     if len(items) < parallel_from or count < 2:
         if initializer is not None:
             initializer(*initargs)
         return [fn(item) for item in items]
-    context = multiprocessing.get_context()
+    context = _context()
     profile_dir = os.environ.get(PROFILE_ENV)
     if profile_dir:
         initializer, initargs = _profiled, (profile_dir, initializer, initargs)
     with ProcessPoolExecutor(count, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (count * 4))))
+
+
+# What the fork server imports once, so that each worker starts with it (workers fork from that small
+# process, not from the build's: a forked copy of a 200 MB build counts 200 MB more in every worker's RSS).
+PRELOAD = ["gongkai.pipeline", "gongkai.gate", "gongkai.printing"]
+
+
+@functools.cache
+def _context():
+    """The fork server where the system has one and nobody chose a start method, else the interpreter's.
+
+    Decided once per process: starting a pool fixes the interpreter's default ("fork"), which
+    would otherwise look like a choice at the next pool.
+    """
+    if multiprocessing.get_start_method(allow_none=True) is None and "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return multiprocessing.get_context()
 
 
 def _profiled(folder: str, initializer: Callable[..., Any] | None, initargs: tuple) -> None:
