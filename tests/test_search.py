@@ -13,12 +13,11 @@ import json
 import re
 
 import brotli
+from conftest import copy_site
 from gongkai import search
 from gongkai.compress import precompress
 from hypothesis import given
 from hypothesis import strategies as st
-
-from tests.conftest import copy_site
 
 BOARDS = ("township", "nanwan")  # the minimal site's boards, both with notices
 

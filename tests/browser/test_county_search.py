@@ -18,10 +18,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import Site, copy_site, run_gongkai
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _open_tab
-from tests.conftest import Site, copy_site, run_gongkai
+from .conftest import _open_tab
 
 UNIQUE = """---
 title: 西山镇石桥村防汛物资储备公示

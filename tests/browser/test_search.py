@@ -16,7 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility import AXE, BLOCKING, describe
+from .test_accessibility import AXE, BLOCKING, describe
 
 CELL = re.compile(r"<td\b[^>]*>(.*?)</td>", re.S)
 
