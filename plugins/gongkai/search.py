@@ -105,17 +105,36 @@ def finish(indexer: Indexer, output: Path | str) -> None:
         raise SearchError(f"站内搜索索引没有生成：{indexer.error}")
 
 
-def stale_boards(output: Path, boards: Iterable[str], changed: Collection[str] | None, version: str | None) -> list[str]:
+def stale_boards(output: Path, boards: Iterable[str] | Mapping[str, Collection[str]], changed: Collection[str] | None,
+                 version: str | None) -> list[str]:
     """The boards whose index must be written again (see :func:`start`), in the given order.
 
     ``version`` is the running Pagefind's: bundles of another version are
     written again, since the search page merges them with the first board's script.
+    Given each board's pages (a mapping), a bundle older than one of its pages or
+    made from another number of them is written again too: a build killed after
+    writing pages and before indexing them leaves pages the next build does not change.
     """
+    pages = boards if isinstance(boards, Mapping) else None
     boards = list(boards)
     if changed is None:
         return boards
     touched = {path.split("/", 1)[0] for path in changed}
-    return [slug for slug in boards if slug in touched or _version(output / BUNDLE / slug) != version]
+    return [slug for slug in boards if slug in touched or _version(output / BUNDLE / slug) != version
+            or (pages is not None and _behind(output, slug, pages[slug]))]
+
+
+def _behind(output: Path, slug: str, pages: Collection[str]) -> bool:
+    """Whether a board's bundle (its entry file, written last) is older than one of ``pages`` or counts others."""
+    entry = output / BUNDLE / slug / "pagefind-entry.json"
+    try:
+        written = entry.stat().st_mtime_ns
+        languages = json.loads(entry.read_text(encoding="utf-8")).get("languages") or {}
+        if sum(int(language.get("page_count") or 0) for language in languages.values()) != len(pages):
+            return True
+        return any((output / page).stat().st_mtime_ns > written for page in pages)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return True
 
 
 def binary_version(path: Path) -> str | None:
@@ -183,34 +202,22 @@ class Indexer(threading.Thread):
                 self._service_process = subprocess.Popen([str(program), "--service"], stdin=subprocess.PIPE,
                                                  stdout=subprocess.PIPE, stderr=log, cwd=self.output)
             service = _Service(self._service_process, log)
-            # Each board's bundle is written aside, and copied over the old one file by file once Pagefind
-            # has exited (its writes end only then: a file read as soon as it replies may be half written).
-            # A fragment with the same bytes keeps its file and modification time, so publish sends only
-            # what changed; files no longer made go.
+            # Each board's bundle is written aside, and copied over the old one file by file: a fragment
+            # with the same bytes keeps its file and modification time, so publish sends only what changed;
+            # files no longer made go.
             with tempfile.TemporaryDirectory(prefix="gongkai-search-") as aside:
                 for slug in todo:
                     if self._halted:
                         return
                     self._index_board(service, slug, Path(aside) / slug)
-                self._stop_service()
                 for slug in todo:
                     _drop_interfaces(Path(aside) / slug)
-                    target = self.output / BUNDLE / slug
-                    prune(target, copy_tree(Path(aside) / slug, target))
+                    target, fresh = self.output / BUNDLE / slug, Path(aside) / slug
+                    kept = copy_tree(fresh, target, ignores=("pagefind-entry.json",))
+                    kept |= copy_tree(fresh / "pagefind-entry.json", target)  # last: it dates the bundle (_behind),
+                    os.utime(target / "pagefind-entry.json")  # even when its bytes are the same as before
+                    prune(target, kept)
                     self.indexed.append(slug)
-
-    def _stop_service(self) -> None:
-        """Let Pagefind finish writing and exit (end of its input); killed if it does not within a minute."""
-        with self._guard:
-            process = self._service_process
-        if process is None:
-            return
-        try:
-            process.stdin.close()
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self._end_service()
-            raise SearchError("Pagefind 写完索引后没有退出。") from None
 
     def _index_board(self, service: _Service, slug: str, aside: Path) -> None:
         """Write ``slug``'s bundle into ``aside`` from this build's notice pages of the board, and nothing else."""
@@ -224,6 +231,7 @@ class Indexer(threading.Thread):
                           "file_contents": (self.output / page).read_text(encoding="utf-8")})
         service.send({"type": "WriteFiles", "index_id": index, "output_path": str(aside)})
         service.send({"type": "DeleteIndex", "index_id": index})
+        _written(aside)
 
     def _remove_other_bundles(self) -> None:
         """Bundles of boards that are gone (or have no notice left), and the single index of older versions."""
@@ -284,6 +292,18 @@ class _Service:
         self.log.seek(0)
         detail = self.log.read().decode("utf-8", "replace").strip()[-500:]
         return detail or _signal_words(returncode) or f"Pagefind 意外退出（退出码 {returncode}）"
+
+
+def _written(bundle: Path, seconds: float = 30) -> None:
+    """Wait until every file Pagefind made in ``bundle`` holds its bytes: it replies once each file is
+    created, and writes each one (in one piece) just after, without waiting for the write to end."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while any(path.stat().st_size == 0 for path in bundle.rglob("*") if path.is_file()):
+        if time.monotonic() > deadline:
+            raise SearchError("Pagefind 没有写完索引文件。")
+        time.sleep(0.005)
 
 
 def _drop_interfaces(bundle: Path) -> None:
