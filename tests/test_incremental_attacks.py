@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from conftest import GONGKAI, TODAY, copy_site, run_gongkai
 
-STEPS = int(os.environ.get("GONGKAI_ATTACK_STEPS", "10"))
+STEPS = int(os.environ.get("GONGKAI_ATTACK_STEPS", "6"))
 SEED = int(os.environ.get("GONGKAI_ATTACK_SEED", "20261122"))
 SITEURL = 'SITEURL = "https://gongkai.example.org"'
 
