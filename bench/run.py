@@ -865,14 +865,17 @@ def verdicts(results: dict) -> list[str]:
                    + ("not measured" if value is None else f"{value:.2f} s → {verdict(value <= limit)}"))
     n = DAILY_VS_HUGO_AT
     daily, hugo = med(sizes.get(n, {}).get("daily"), "wall"), med(sizes.get(n, {}).get("hugo"), "wall")
+    cpu = (med(sizes.get(n, {}).get("daily"), "cpu"), med(sizes.get(n, {}).get("hugo"), "cpu"))
     out.append(f"- daily rebuild at {n} faster than Hugo's full build: "
                + ("not measured" if None in (daily, hugo) else
-                  f"{daily:.2f} s vs {hugo:.2f} s → {verdict(daily < hugo)}"))
+                  f"{daily:.2f} s vs {hugo:.2f} s (CPU {cpu[0]:.1f} s vs {cpu[1]:.1f} s) → {verdict(daily < hugo)}"))
     for n, b in sizes.items():
         build, pelican = med(b.get("build"), "wall"), med(b.get("pelican"), "wall")
         if None not in (build, pelican):
+            cpu = med(b.get("build"), "cpu") / med(b.get("pelican"), "cpu")
             out.append(f"- full build with search ≤ {BUILD_RATIO_LIMIT:g}× plain Pelican at {n}: {build:.2f} s / "
-                       f"{pelican:.2f} s = {build / pelican:.2f}× → {verdict(build / pelican <= BUILD_RATIO_LIMIT)}")
+                       f"{pelican:.2f} s = {build / pelican:.2f}× (CPU time {cpu:.2f}×) → "
+                       f"{verdict(build / pelican <= BUILD_RATIO_LIMIT)}")
     for n, limit in RSS_LIMIT_MB.items():
         value = med(sizes.get(n, {}).get("build"), "tree_kb")
         out.append(f"- full build peak RSS ≤ {limit} MB at {n}: "
