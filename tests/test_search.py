@@ -95,6 +95,13 @@ def test_a_build_indexes_again_only_the_boards_whose_pages_changed(minimal):
     first = _bundle_times(output)
     minimal.build()
     assert _bundle_times(output) == first, "nothing changed: no board is indexed again"
+    # The next day: statuses on every section and board page change; of the notices, only the township's
+    # road works notice changes (its 公示期 ended on the 22nd), so only the township board is indexed again.
+    minimal.build(today="2026-11-23")
+    assert _bundle_times(output)["nanwan"] == first["nanwan"]
+    assert _bundle_times(output)["township"] != first["township"]
+    minimal.build()
+    first = _bundle_times(output)
 
     notice = minimal.root / "content" / "nanwan" / "finance" / "2026-q3.md"
     notice.write_text(notice.read_text(encoding="utf-8").replace("本季度收支如下。", "本季度收支如下，王长顺核对。"),

@@ -119,9 +119,12 @@ def stale_boards(output: Path, boards: Iterable[str] | Mapping[str, Collection[s
     boards = list(boards)
     if changed is None:
         return boards
+    if pages is not None:  # only the indexed pages count: a section page's daily status text is not indexed
+        indexed = set(changed)
+        return [slug for slug in boards if _version(output / BUNDLE / slug) != version
+                or not indexed.isdisjoint(pages[slug]) or _behind(output, slug, pages[slug])]
     touched = {path.split("/", 1)[0] for path in changed}
-    return [slug for slug in boards if slug in touched or _version(output / BUNDLE / slug) != version
-            or (pages is not None and _behind(output, slug, pages[slug]))]
+    return [slug for slug in boards if slug in touched or _version(output / BUNDLE / slug) != version]
 
 
 def _behind(output: Path, slug: str, pages: Collection[str]) -> bool:
