@@ -240,10 +240,15 @@ class Store:
             return
         import pickle
 
-        try:
+        values = self.new or self.old
+        temp = None
+        try:  # streamed to a file beside it (no copy of the whole pickle in memory), then put in place
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            values = self.new or self.old
-            write_if_changed(self.path, pickle.dumps({"stamp": self.stamp, "values": values}, protocol=pickle.HIGHEST_PROTOCOL))
+            fd, temp = tempfile.mkstemp(prefix=".gk-", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump({"stamp": self.stamp, "values": values}, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
         except OSError:
-            pass  # next build parses again: slower, never wrong
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)  # next build parses again: slower, never wrong
         self.old, self.new, self.dirty = self.new or self.old, {}, False

@@ -368,6 +368,9 @@ def read_site(config: Config, *, previous: dict | None = None, render: bool = Fa
         jobs.append(_Job(file, cached if _usable(cached, render) else None))
     for (index, key), job, result in zip(waiting, jobs, pool_map(_work, jobs, initializer=_start, initargs=(config, render),
                                                                   parallel_from=parallel_from), strict=True):
+        if job.cached is not None and result.source is not None:
+            # The worker sent back a copy of what the cache already holds: keep one of them.
+            result = replace(result, source=job.cached[0], rendered=job.cached[1])
         results[index] = result
         if key is not None and result.source is not None:
             if job.cached is None:
