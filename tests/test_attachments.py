@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from conftest import Site, copy_site, run_gongkai
 from gongkai import attachments
 from gongkai.markup import Renderer
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -423,6 +423,8 @@ TOKENS = st.sampled_from(["![图](a.jpg)", "[表](b.pdf)", "[c](c.csv)", "`", "`
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(TOKENS, max_size=30))
+@example(["\\", "\\", "`", "![图](a.jpg)", "`"])  # an escaped backslash, then a code span: no link
+@example(["\\", "`", "![图](a.jpg)", "`"])  # an escaped backtick: the link is a link
 def test_the_links_found_in_a_body_are_the_links_its_page_has(tokens):
     """Code spans, stray brackets and backticks, blank lines: the finder reads a body as the renderer does,
     so no link on the page goes unchecked and no text shown as code is reported."""

@@ -158,7 +158,7 @@ def test_qr_codes_on_print_and_notice_pages_point_at_the_public_address(demo):
     notices = soup.select(".gk-sheet__notice")
     assert notices and len(soup.select(".gk-sheet__notice svg.gk-qr__code")) == len(notices)
     for notice in notices:
-        address = notice.select_one(".gk-sheet__url").get_text(strip=True)
+        address = notice.select_one(".gk-sheet__address .gk-sheet__url").get_text(strip=True)
         assert address.startswith("https://gongkai.example.gov.cn/township/") and address.endswith(".html")
         assert (demo.output / address.removeprefix("https://gongkai.example.gov.cn/")).is_file()
     page = demo.soup("nanwan/finance/2026-q2.html")

@@ -100,7 +100,8 @@ def assert_untouched(live: Path, before: tuple, result: subprocess.CompletedProc
     left = partials(live)
     assert [n for n in names if n not in left] == before[2]
     if left:
-        assert "下次发布时会自动删除" in result.stderr and left[0] in result.stderr, (left, result.stderr)
+        inside = sorted(str(q.relative_to(live.parent)) for q in Path(f"{live}.releases", left[0]).rglob("*"))[:20]
+        assert "下次发布时会自动删除" in result.stderr and left[0] in result.stderr, (left, inside, result.stderr)
 
 
 def free_bytes(path: Path) -> int:

@@ -48,6 +48,8 @@ def test_township_can_enter_next_years_schedule(minimal):
                     "GONGKAI_WORKDAYS = ['2027-02-20']\n", encoding="utf-8")
     minimal.write("township/major-matters/f.md", MAJOR.format(t="春节后", d="2027-02-26", f="2027-01-25"))
     problems = minimal.check_json(today="2027-03-05")["problems"]
-    assert [p["code"] for p in problems] == []  # exactly 20 working days with the entered schedule (25 weekdays without it)
+    # Exactly 20 working days with the entered schedule (25 weekdays without it); the settings' own
+    # warning (this test site has no SITEURL) is not about the notice.
+    assert [p["code"] for p in problems if p["file"].startswith("content/")] == []
     result = run_gongkai("check", cwd=minimal.root, today="2027-03-05")
     assert result.returncode == 0

@@ -174,7 +174,8 @@ def _blank_code_spans(text: str) -> str:
 
     At a run of M backticks: the span ends at the nearest later run of exactly M; failing that, when
     every later run is shorter, at the first of the longest of them (the opening then uses as many of
-    its backticks); otherwise the run is literal. A backtick right after a backslash opens nothing.
+    its backticks); otherwise the run is literal. A backtick after an odd number of backslashes is escaped
+    (after an even number, the backslashes are escaped ones and the backtick opens a span).
     """
     runs = [(m.start(), m.end()) for m in re.finditer("`+", text)]
     if len(runs) < 2:
@@ -193,7 +194,10 @@ def _blank_code_spans(text: str) -> str:
     pieces, position, index = [], 0, 0
     while index < len(runs):
         start = runs[index][0]
-        ticks = lengths[index] - (start > 0 and text[start - 1] == "\\")
+        slash = start
+        while slash > 0 and text[slash - 1] == "\\":  # only the backslashes right before: linear overall
+            slash -= 1
+        ticks = lengths[index] - (start - slash) % 2  # an odd number escapes the first backtick; \\\\ is a backslash
         same = by_length.get(ticks, [])
         later = bisect.bisect_right(same, index)
         if ticks and later < len(same):

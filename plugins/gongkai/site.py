@@ -105,9 +105,11 @@ class _Buffer(io.StringIO):
         self._writer, self._path = writer, path
 
     def close(self) -> None:
-        if not self.closed:
-            self._writer.keep(self._path, self.getvalue())
-        super().close()
+        if self.closed:
+            return
+        text = self.getvalue()
+        super().close()  # closed before writing: a failed write (a full disk) is never tried again at collection
+        self._writer.keep(self._path, text)
 
 
 def notice_store(cache_path: Path) -> Store:
@@ -223,13 +225,13 @@ class BoardGenerator(Generator):
         indexer = self._start_search(getattr(writer, "changed", None))
         try:
             self._write_the_rest(write, write_feeds, keep, produced)
-        except BaseException:  # a failed build must not leave the indexer writing into the output
+            keys.save()
+            produced.update(attachments.publish(output, self.site))  # attachments, and images without EXIF/GPS
+        except BaseException:  # a failed build (a full disk) must not leave the indexer writing into the output
             if indexer is not None:
                 indexer.kill()
                 indexer.wait()
             raise
-        keys.save()
-        produced.update(attachments.publish(output, self.site))  # attachments, and images without EXIF/GPS
         if indexer is not None:
             try:
                 search.finish(indexer, output)
