@@ -385,7 +385,7 @@ def test_links_are_found_in_every_form_with_their_lines():
 
 @pytest.mark.parametrize(("target", "resolved"), [
     ("a.jpg", "nanwan/finance/a.jpg"), ("./scans/a.jpg", "nanwan/finance/scans/a.jpg"),
-    ("../shared/a.pdf", "nanwan/shared/a.pdf"), ("{static}/images/x.png", "images/x.png"), ("/images/x.png", "images/x.png"),
+    ("../common/a.pdf", "nanwan/common/a.pdf"), ("{static}/images/x.png", "images/x.png"), ("/images/x.png", "images/x.png"),
     ("{attach}a.jpg", "nanwan/finance/a.jpg"), ("%E5%87%AD%E8%AF%81.jpg", "nanwan/finance/凭证.jpg"),
     ("a.jpg?v=2#top", "nanwan/finance/a.jpg"), ("scans\\a.jpg", "nanwan/finance/scans/a.jpg"),
     ("../../../etc/passwd", attachments.OUTSIDE), ("C:\\Users\\a.jpg", attachments.OUTSIDE), ("/", attachments.OUTSIDE),
