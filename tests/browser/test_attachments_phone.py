@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from test_attachments import SITEURL, build, scenario
-
-CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -40,19 +36,10 @@ def attachments_url(tmp_path_factory) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's chromium, as the other browser tests use it."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"needs chromium at {CHROMIUM}")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's chromium (tests/browser/conftest.py): one Playwright per test process."""
+    return browser
 
 
 def test_the_voucher_photo_loads_small_fits_the_phone_and_leads_to_its_original(chromium, attachments_url):
