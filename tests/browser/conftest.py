@@ -17,6 +17,7 @@ Screenshots go to tests/artifacts/screenshots/<page>-<width>.png (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -79,12 +80,12 @@ class _QuietServer(http.server.ThreadingHTTPServer):
         pass  # the browser closing a connection early is not a test failure
 
 
-@pytest.fixture(scope="session")
-def site_url(demo) -> Iterator[str]:
-    """Base URL (no trailing slash) of the built demo township."""
-    handler = functools.partial(_QuietHandler, directory=str(demo.output))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` served by a quiet threaded HTTP server on a free port; its base URL (no trailing slash)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = _QuietServer((HOST, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"serve-{folder.name}", daemon=True)
     thread.start()
     try:
         yield f"http://{HOST}:{server.server_address[1]}"
@@ -92,6 +93,13 @@ def site_url(demo) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_url(demo) -> Iterator[str]:
+    """Base URL (no trailing slash) of the built demo township."""
+    with serving(demo.output) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

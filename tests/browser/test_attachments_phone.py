@@ -4,18 +4,12 @@ and served on 127.0.0.1."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 from test_attachments import SITEURL, build, scenario
 
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from .conftest import serving
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +18,8 @@ def attachments_url(tmp_path_factory) -> Iterator[str]:
     conf = site.root / "pelicanconf.py"  # pages link relatively; the public address only makes QR codes
     conf.write_text(conf.read_text(encoding="utf-8").replace(f"SITEURL = {SITEURL!r}", ""), encoding="utf-8")
     build(site)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site.output)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="attachments-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(site.output) as url:
+        yield url
 
 
 @pytest.fixture

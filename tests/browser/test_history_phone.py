@@ -6,40 +6,28 @@ published on 10-08 and corrected on 10-20.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 from test_history import URL, corrected, repo  # noqa: F401 - the fixtures this test builds on
+
+from .conftest import serving
 
 
 def test_on_a_360px_phone_the_versions_read_without_sideways_scrolling(browser, corrected):  # noqa: F811
     """The corrected cell shows the old figure struck through, nothing overflows, and the link to the
     first version opens it."""
-    out = corrected.build()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    try:
-        page = context.new_page()
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{URL}")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        was = page.locator(".gk-notice__body td.gk-changed del").first
-        assert was.is_visible()
-        assert "line-through" in was.evaluate("e => getComputedStyle(e).textDecorationLine")
-        assert page.locator(".gk-history__item").count() == 2
-        page.get_by_role("link", name="查看第 1 版原文").click()
-        page.wait_for_url("**/2026-q3/v1.html")
-        assert page.get_by_role("heading", name="这是第 1 版，已被更正").is_visible()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(corrected.build()) as base:
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+        try:
+            page = context.new_page()
+            page.goto(f"{base}/{URL}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            was = page.locator(".gk-notice__body td.gk-changed del").first
+            assert was.is_visible()
+            assert "line-through" in was.evaluate("e => getComputedStyle(e).textDecorationLine")
+            assert page.locator(".gk-history__item").count() == 2
+            page.get_by_role("link", name="查看第 1 版原文").click()
+            page.wait_for_url("**/2026-q3/v1.html")
+            assert page.get_by_role("heading", name="这是第 1 版，已被更正").is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        finally:
+            context.close()
